@@ -1,0 +1,1090 @@
+using System.Collections.Immutable;
+
+namespace Synod.Consensus.Raft;
+
+/// <summary>
+/// One Raft replica as a pure, deterministic state machine (Ongaro and Ousterhout 2014; Ongaro's
+/// thesis 2014), shaped after etcd's raft library: inputs arrive through <see cref="Step"/>,
+/// <see cref="Tick"/> and the request methods; everything the host must do comes back from
+/// <see cref="TakeReady"/> and is confirmed with <see cref="Advance"/>. Not thread-safe: a host runs
+/// one call at a time.
+/// </summary>
+public sealed class RaftNode
+{
+    private readonly RaftConfig _config;
+    private readonly IRandomSource _random;
+    private readonly RaftLog _log;
+    private readonly ProgressTracker _progress;
+    private readonly ReadIndexTracker _reads = new();
+    private readonly SnapshotReceiver _snapshotReceiver = new();
+    private readonly List<RaftMessage> _outbox = [];
+    private readonly List<ReadState> _readStates = [];
+    private readonly List<ulong> _abortedReads = [];
+
+    // Votes received in the current (pre-)campaign, by voter.
+    private readonly Dictionary<ReplicaId, bool> _votes = [];
+
+    private Term _term;
+    private ReplicaId _vote;
+    private ReplicaId _leader;
+    private RaftRole _role;
+
+    // Logical time. The election clock is reset whenever a live leader is heard from (followers) or a
+    // CheckQuorum round ends (leaders).
+    private long _now;
+    private int _electionElapsed;
+    private int _heartbeatElapsed;
+    private int _randomizedElectionTimeout;
+
+    // Leader state.
+    private bool _committedInTerm;
+    private bool _broadcastNeeded;
+    private ReplicaId _transferTarget;
+
+    // What the host was last handed, so a Ready carries only changes.
+    private HardState _handedHardState;
+    private SoftState _handedSoftState;
+    private Ready? _outstanding;
+
+    /// <summary>Starts a replica from what its storage holds (a new replica passes the initial membership as an index-0 snapshot).</summary>
+    public RaftNode(RaftConfig config, IRandomSource random, HardState hardState, Snapshot snapshot, IReadOnlyList<Entry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(entries);
+        config.Validate();
+        _config = config;
+        _random = random;
+        _log = new RaftLog(snapshot, entries, hardState.Commit);
+        _progress = new ProgressTracker(config.MaxInflightAppends);
+        _term = hardState.Term;
+        _vote = hardState.Vote;
+        _handedHardState = new HardState(_term, _vote, _log.Committed);
+        _handedSoftState = new SoftState(ReplicaId.None, RaftRole.Follower);
+        ResetElectionTimer();
+    }
+
+    /// <summary>Creates a brand-new replica of a group whose initial voters are <paramref name="voters"/>.</summary>
+    public static RaftNode CreateNew(RaftConfig config, IRandomSource random, Membership voters) =>
+        new(config, random, default, Snapshot.Initial(voters), []);
+
+    public ReplicaId Id => _config.Id;
+
+    public Term Term => _term;
+
+    public RaftRole Role => _role;
+
+    public ReplicaId Leader => _leader;
+
+    public LogIndex CommitIndex => _log.Committed;
+
+    public LogIndex AppliedIndex => _log.Applied;
+
+    public LogPosition LastPosition => _log.LastPosition;
+
+    public Membership Membership => _log.Membership;
+
+    public RaftCounters Counters { get; } = new();
+
+    private bool IsPromotable => _log.Membership.IsVoter(_config.Id);
+
+    /// <summary>Term of the entry at <paramref name="index"/>, when the log still holds it (for hosts and checkers).</summary>
+    public bool TryGetTerm(LogIndex index, out Term term) => _log.TryGetTerm(index, out term);
+
+    /// <summary>The entry at <paramref name="index"/>, when the log still holds it.</summary>
+    public bool TryGetEntry(LogIndex index, out Entry entry)
+    {
+        entry = default;
+        if (index < _log.FirstIndex || index > _log.LastIndex)
+        {
+            return false;
+        }
+
+        entry = _log.EntryAt(index);
+        return true;
+    }
+
+    public RaftStatus GetStatus() => new(
+        _config.Id, _role, _term, _vote, _leader, _log.Committed, _log.Applied, _log.Persisted, _log.LastPosition,
+        _log.SnapshotMetadata.Last, _log.Membership, _transferTarget,
+        _role == RaftRole.Leader
+            ? _progress.All.Select(p => new ReplicaProgress(p.Id, p.IsLearner, p.Match, p.Next, p.State.ToString(), p.RecentActive)).ToImmutableArray()
+            : ImmutableArray<ReplicaProgress>.Empty);
+
+    // ---------------------------------------------------------------- inputs
+
+    /// <summary>Advances logical time by one tick: elections, heartbeats, CheckQuorum.</summary>
+    public void Tick()
+    {
+        _now++;
+        if (_role == RaftRole.Leader)
+        {
+            TickLeader();
+        }
+        else
+        {
+            TickElection();
+        }
+    }
+
+    /// <summary>Starts an election now, as if the election timer had fired (if this replica may vote).</summary>
+    public void Campaign()
+    {
+        if (_role != RaftRole.Leader)
+        {
+            StartCampaign(leadershipTransfer: false);
+        }
+    }
+
+    /// <summary>Feeds one message from a peer. Never throws on a peer's message; what it ignores it counts.</summary>
+    public void Step(RaftMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.To != _config.Id || message.From == _config.Id)
+        {
+            Counters.MisaddressedMessages++;
+            return;
+        }
+
+        if (message.Term > _term)
+        {
+            if (!OnHigherTerm(message))
+            {
+                return;
+            }
+        }
+        else if (message.Term < _term)
+        {
+            OnLowerTerm(message);
+            return;
+        }
+
+        Dispatch(message);
+    }
+
+    /// <summary>Proposes a command; on a leader it is appended and will be replicated.</summary>
+    public ProposeResult Propose(ReadOnlyMemory<byte> command) => ProposeEntry(EntryKind.Command, command);
+
+    /// <summary>
+    /// Proposes one single-server membership change (thesis §4.1). At most one change may be
+    /// uncommitted, and only after the leader committed an entry of its term (the fix to the bug in
+    /// thesis §4.1 reported on raft-dev in 2015). A learner is promoted only once it has caught up.
+    /// </summary>
+    public ProposeResult ProposeMembershipChange(MembershipChange change)
+    {
+        if (_role != RaftRole.Leader)
+        {
+            return ProposeResult.Rejected(RejectReason.NotLeader, _leader);
+        }
+
+        if (!_committedInTerm)
+        {
+            return ProposeResult.Rejected(RejectReason.LeaderNotReady, _leader, "the leader has not yet committed an entry of its term");
+        }
+
+        if (_log.MembershipIndex > _log.Committed)
+        {
+            return ProposeResult.Rejected(RejectReason.MembershipChangeInProgress, _leader);
+        }
+
+        if (!_log.Membership.TryApply(change, out var next, out var reason))
+        {
+            return ProposeResult.Rejected(RejectReason.InvalidMembershipChange, _leader, reason);
+        }
+
+        if (change.Kind == MembershipChangeKind.PromoteLearner)
+        {
+            var progress = _progress.Get(change.Replica);
+            if (progress is null || progress.Match.Value + (ulong)_config.LearnerCatchUpMaxLagEntries < _log.LastIndex.Value)
+            {
+                return ProposeResult.Rejected(RejectReason.LearnerNotCaughtUp, _leader, $"learner {change.Replica} has not caught up");
+            }
+        }
+
+        return ProposeEntry(EntryKind.MembershipChange, MembershipCodec.Encode(change, next));
+    }
+
+    /// <summary>
+    /// Requests a linearizable read (thesis §6.4). When confirmed, a <see cref="ReadState"/> with this
+    /// context appears in a Ready; the host answers once it has applied that index.
+    /// </summary>
+    public RequestResult ReadIndex(ulong context)
+    {
+        if (_role != RaftRole.Leader)
+        {
+            return RequestResult.Rejected(RejectReason.NotLeader, _leader);
+        }
+
+        if (_reads.Count >= _config.MaxPendingReads)
+        {
+            return RequestResult.Rejected(RejectReason.TooManyPendingReads, _leader);
+        }
+
+        if (!_committedInTerm)
+        {
+            _reads.AddAwaitingTermCommit(context);
+        }
+        else if (_progress.Membership.Voters.Length == 1 && _progress.Membership.IsVoter(_config.Id))
+        {
+            _readStates.Add(new ReadState(_log.Committed, context));
+        }
+        else if (_config.ReadMode == ReadMode.LeaseBased && HasLease())
+        {
+            _readStates.Add(new ReadState(_log.Committed, context));
+        }
+        else
+        {
+            _reads.Add(context, _log.Committed);
+        }
+
+        return RequestResult.Ok;
+    }
+
+    /// <summary>Hands leadership to <paramref name="target"/> (thesis §3.10); proposals are refused meanwhile.</summary>
+    public RequestResult TransferLeadership(ReplicaId target)
+    {
+        if (_role != RaftRole.Leader)
+        {
+            return RequestResult.Rejected(RejectReason.NotLeader, _leader);
+        }
+
+        if (target == _config.Id)
+        {
+            return RequestResult.Ok;
+        }
+
+        if (!_progress.Membership.IsVoter(target))
+        {
+            return RequestResult.Rejected(RejectReason.InvalidTarget, _leader, $"replica {target} is not a voter");
+        }
+
+        _transferTarget = target;
+
+        // The transfer must finish within one election timeout or it is abandoned (thesis §3.10).
+        _electionElapsed = 0;
+        var progress = _progress.Get(target)!;
+        if (progress.Match == _log.LastIndex)
+        {
+            Send(new TimeoutNow(_config.Id, target, _term));
+        }
+        else
+        {
+            SendAppend(progress, sendIfEmpty: true);
+        }
+
+        return RequestResult.Ok;
+    }
+
+    /// <summary>
+    /// Tells the core that the host's state machine has captured everything up to
+    /// <paramref name="index"/> in <paramref name="snapshotData"/>; the log before it is discarded.
+    /// </summary>
+    public void Compact(LogIndex index, ReadOnlyMemory<byte> snapshotData) => _log.Compact(index, snapshotData);
+
+    // ---------------------------------------------------------------- Ready
+
+    public bool HasReady =>
+        _outstanding is null
+        && (_outbox.Count > 0 || _readStates.Count > 0 || _abortedReads.Count > 0 || _log.HasUnstable || _log.HasEntriesToApply
+            || _broadcastNeeded || _reads.RoundNeeded || CurrentHardState() != _handedHardState || CurrentSoftState() != _handedSoftState);
+
+    /// <summary>Collects what the host must do; call <see cref="Advance"/> when it is done.</summary>
+    public Ready TakeReady()
+    {
+        Invariant.Holds(_outstanding is null, "Advance must be called before the next TakeReady");
+        if (_role == RaftRole.Leader)
+        {
+            FlushLeader();
+        }
+
+        var (snapshot, entries) = _log.TakeUnstable();
+        var hard = CurrentHardState();
+        var soft = CurrentSoftState();
+        var ready = new Ready
+        {
+            SoftState = soft != _handedSoftState ? soft : null,
+            HardState = hard != _handedHardState ? hard : null,
+            Snapshot = snapshot,
+            Entries = entries,
+            CommittedEntries = _log.TakeCommittedToApply(),
+            Messages = [.. _outbox],
+            ReadStates = [.. _readStates],
+            AbortedReads = [.. _abortedReads],
+        };
+        _outbox.Clear();
+        _readStates.Clear();
+        _abortedReads.Clear();
+        _handedHardState = hard;
+        _handedSoftState = soft;
+        _outstanding = ready;
+        return ready;
+    }
+
+    /// <summary>Confirms that the host persisted, sent and applied <paramref name="ready"/>.</summary>
+    public void Advance(Ready ready)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        Invariant.Holds(ReferenceEquals(ready, _outstanding), "Advance must receive the outstanding Ready");
+        _outstanding = null;
+        _log.Advance(ready);
+        if (_role == RaftRole.Leader)
+        {
+            // The leader counts itself towards commitment only for entries on its own disk.
+            _progress.Get(_config.Id)?.MaybeUpdate(_log.Persisted);
+            MaybeCommit();
+        }
+    }
+
+    private HardState CurrentHardState() => new(_term, _vote, _log.Committed);
+
+    private SoftState CurrentSoftState() => new(_leader, _role);
+
+    // ---------------------------------------------------------------- terms
+
+    // Returns whether the message should still be dispatched.
+    private bool OnHigherTerm(RaftMessage message)
+    {
+        if (message is RequestVote request)
+        {
+            // A replica that hears from a live leader ignores vote requests, so a server that was
+            // removed or cut off cannot disrupt the group (thesis §4.2.3). Leadership transfer is
+            // the deliberate exception.
+            var inLease = _config.CheckQuorum && !_leader.IsNone && _electionElapsed < _config.ElectionTimeoutTicks;
+
+            // Lease reads rely on no replica voting within an election timeout of hearing from the
+            // leader; a restarted replica has forgotten when it last did, so it waits one timeout.
+            inLease |= _config.ReadMode == ReadMode.LeaseBased && _now < _config.ElectionTimeoutTicks;
+            if (inLease && !request.IsLeadershipTransfer)
+            {
+                Counters.VotesIgnoredInLease++;
+                return false;
+            }
+
+            if (request.IsPreVote)
+            {
+                // A pre-vote changes no one's term (thesis §9.6).
+                return true;
+            }
+
+            BecomeFollower(message.Term, ReplicaId.None);
+            return true;
+        }
+
+        if (message is VoteResponse { IsPreVote: true, Granted: true })
+        {
+            // A granted pre-vote echoes the term we would campaign in; it is not a newer term.
+            return true;
+        }
+
+        var leader = message is AppendEntries or Heartbeat or InstallSnapshot ? message.From : ReplicaId.None;
+        BecomeFollower(message.Term, leader);
+        return true;
+    }
+
+    private void OnLowerTerm(RaftMessage message)
+    {
+        Counters.StaleTermMessages++;
+        if ((_config.CheckQuorum || _config.PreVote) && message is AppendEntries or Heartbeat)
+        {
+            // A leader of an older term: tell it our term so it steps down. Without this, a replica
+            // whose term advanced while it was cut off could never rejoin, because with CheckQuorum
+            // and PreVote its vote requests are ignored.
+            Send(new AppendEntriesResponse(_config.Id, message.From, _term, false, LogIndex.Zero, LogIndex.Zero, default));
+        }
+        else if (message is RequestVote { IsPreVote: true })
+        {
+            Send(new VoteResponse(_config.Id, message.From, _term, IsPreVote: true, Granted: false));
+        }
+    }
+
+    private void Dispatch(RaftMessage message)
+    {
+        switch (message)
+        {
+            case RequestVote m: OnRequestVote(m); break;
+            case VoteResponse m: OnVoteResponse(m); break;
+            case AppendEntries m: OnAppendEntries(m); break;
+            case AppendEntriesResponse m: OnAppendEntriesResponse(m); break;
+            case Heartbeat m: OnHeartbeat(m); break;
+            case HeartbeatResponse m: OnHeartbeatResponse(m); break;
+            case InstallSnapshot m: OnInstallSnapshot(m); break;
+            case InstallSnapshotResponse m: OnInstallSnapshotResponse(m); break;
+            case TimeoutNow m: OnTimeoutNow(m); break;
+            default: Counters.UnexpectedMessages++; break;
+        }
+    }
+
+    // ---------------------------------------------------------------- elections
+
+    private void TickElection()
+    {
+        _electionElapsed++;
+        if (IsPromotable && _electionElapsed >= _randomizedElectionTimeout)
+        {
+            _electionElapsed = 0;
+            StartCampaign(leadershipTransfer: false);
+        }
+    }
+
+    private void StartCampaign(bool leadershipTransfer)
+    {
+        if (!IsPromotable)
+        {
+            return;
+        }
+
+        Counters.Campaigns++;
+        var preVote = _config.PreVote && !leadershipTransfer;
+        Term campaignTerm;
+        if (preVote)
+        {
+            BecomePreCandidate();
+            campaignTerm = _term.Next();
+        }
+        else
+        {
+            BecomeCandidate();
+            campaignTerm = _term;
+        }
+
+        _votes[_config.Id] = true;
+        if (TallyVotes(preVote))
+        {
+            return;
+        }
+
+        foreach (var voter in _log.Membership.Voters)
+        {
+            if (voter != _config.Id)
+            {
+                Send(new RequestVote(_config.Id, voter, campaignTerm, _log.LastPosition, preVote, leadershipTransfer));
+            }
+        }
+    }
+
+    private void OnRequestVote(RequestVote m)
+    {
+        // paper §5.2 and §5.4.1; a pre-vote for a later term may be granted even after voting.
+        var canVote = _vote == m.From || (_vote.IsNone && _leader.IsNone) || (m.IsPreVote && m.Term > _term);
+        var upToDate = m.LastLog.IsAtLeastAsUpToDateAs(_log.LastPosition);
+        if (canVote && upToDate)
+        {
+            Send(new VoteResponse(_config.Id, m.From, m.IsPreVote ? m.Term : _term, m.IsPreVote, Granted: true));
+            if (!m.IsPreVote)
+            {
+                _vote = m.From;
+                _electionElapsed = 0;
+            }
+        }
+        else
+        {
+            Send(new VoteResponse(_config.Id, m.From, _term, m.IsPreVote, Granted: false));
+        }
+    }
+
+    private void OnVoteResponse(VoteResponse m)
+    {
+        var expected = m.IsPreVote ? RaftRole.PreCandidate : RaftRole.Candidate;
+        if (_role != expected || !_log.Membership.IsVoter(m.From))
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        _votes[m.From] = m.Granted;
+        TallyVotes(m.IsPreVote);
+    }
+
+    // Returns whether the campaign ended (won or lost).
+    private bool TallyVotes(bool preVote)
+    {
+        var granted = 0;
+        var rejected = 0;
+        foreach (var (voter, vote) in _votes)
+        {
+            if (_log.Membership.IsVoter(voter))
+            {
+                if (vote)
+                {
+                    granted++;
+                }
+                else
+                {
+                    rejected++;
+                }
+            }
+        }
+
+        var quorum = _log.Membership.Quorum;
+        if (granted >= quorum)
+        {
+            if (preVote)
+            {
+                StartCampaign(leadershipTransfer: false);
+                return true;
+            }
+
+            BecomeLeader();
+            return true;
+        }
+
+        if (rejected >= quorum)
+        {
+            BecomeFollower(_term, ReplicaId.None);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void OnTimeoutNow(TimeoutNow m)
+    {
+        if (_role == RaftRole.Leader || !IsPromotable)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        StartCampaign(leadershipTransfer: true);
+    }
+
+    private void BecomeFollower(Term term, ReplicaId leader)
+    {
+        if (term > _term)
+        {
+            _term = term;
+            _vote = ReplicaId.None;
+        }
+
+        if (_role == RaftRole.Leader)
+        {
+            _reads.Clear(_abortedReads);
+        }
+
+        _role = RaftRole.Follower;
+        _leader = leader;
+        _transferTarget = ReplicaId.None;
+        _broadcastNeeded = false;
+        _committedInTerm = false;
+        _votes.Clear();
+        _heartbeatElapsed = 0;
+        ResetElectionTimer();
+    }
+
+    private void BecomePreCandidate()
+    {
+        // A pre-candidate keeps its term and vote; it only learns whether it could win.
+        _role = RaftRole.PreCandidate;
+        _leader = ReplicaId.None;
+        _votes.Clear();
+        ResetElectionTimer();
+    }
+
+    private void BecomeCandidate()
+    {
+        _term = _term.Next();
+        _vote = _config.Id;
+        _role = RaftRole.Candidate;
+        _leader = ReplicaId.None;
+        _votes.Clear();
+        ResetElectionTimer();
+    }
+
+    private void BecomeLeader()
+    {
+        Invariant.Holds(_role == RaftRole.Candidate, "only a candidate becomes leader");
+        _role = RaftRole.Leader;
+        _leader = _config.Id;
+        _votes.Clear();
+        _transferTarget = ReplicaId.None;
+        _committedInTerm = false;
+        _electionElapsed = 0;
+        _heartbeatElapsed = 0;
+        _progress.Reset(_log.Membership, _log.LastIndex.Next());
+        var self = _progress.Get(_config.Id);
+        self?.MaybeUpdate(_log.Persisted);
+
+        // A new leader commits an empty entry of its term so that it learns what is committed and
+        // can serve reads (paper §8, thesis §6.4).
+        AppendAsLeader(EntryKind.Empty, ReadOnlyMemory<byte>.Empty);
+    }
+
+    private void ResetElectionTimer()
+    {
+        _electionElapsed = 0;
+        _randomizedElectionTimeout = _config.ElectionTimeoutTicks + _random.Next(_config.ElectionTimeoutTicks);
+    }
+
+    // ---------------------------------------------------------------- follower side
+
+    private void HeardFromLeader(RaftMessage m)
+    {
+        if (_role != RaftRole.Follower)
+        {
+            BecomeFollower(m.Term, m.From);
+        }
+
+        _leader = m.From;
+        _electionElapsed = 0;
+    }
+
+    private void OnAppendEntries(AppendEntries m)
+    {
+        if (_role == RaftRole.Leader)
+        {
+            // Two leaders in one term would breach Election Safety; a leader never steps for it.
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        HeardFromLeader(m);
+        if (m.Previous.Index < _log.SnapshotIndex)
+        {
+            // Everything up to our snapshot is committed and so matches the leader's log.
+            Send(new AppendEntriesResponse(_config.Id, m.From, _term, true, _log.Committed, LogIndex.Zero, default));
+            return;
+        }
+
+        if (_log.TryAppendFromLeader(m.Previous, m.Entries, out var lastNew))
+        {
+            _log.CommitTo(LogIndex.Min(m.Commit, lastNew));
+            Send(new AppendEntriesResponse(_config.Id, m.From, _term, true, lastNew, LogIndex.Zero, default));
+            return;
+        }
+
+        var hint = _log.FindConflictByTerm(LogIndex.Min(m.Previous.Index, _log.LastIndex), m.Previous.Term);
+        Send(new AppendEntriesResponse(_config.Id, m.From, _term, false, LogIndex.Zero, m.Previous.Index, hint));
+    }
+
+    private void OnHeartbeat(Heartbeat m)
+    {
+        if (_role == RaftRole.Leader)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        HeardFromLeader(m);
+
+        // The leader caps the commit index at what it knows we hold.
+        _log.CommitTo(LogIndex.Min(m.Commit, _log.LastIndex));
+        Send(new HeartbeatResponse(_config.Id, m.From, _term, m.ReadRound));
+    }
+
+    private void OnInstallSnapshot(InstallSnapshot m)
+    {
+        if (_role == RaftRole.Leader)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        HeardFromLeader(m);
+        var metadata = m.Metadata;
+        if (metadata.Index <= _log.Committed)
+        {
+            _snapshotReceiver.Reset();
+            Send(new InstallSnapshotResponse(_config.Id, m.From, _term, _log.Committed, m.Offset + m.Chunk.Length, Installed: true));
+            return;
+        }
+
+        var snapshot = _snapshotReceiver.Accept(m, out var nextOffset);
+        if (snapshot is null)
+        {
+            Send(new InstallSnapshotResponse(_config.Id, m.From, _term, metadata.Index, nextOffset, Installed: false));
+            return;
+        }
+
+        if (_log.MatchTerm(metadata.Index, metadata.Term))
+        {
+            // Our log already holds the snapshot's last entry, so everything before it matches:
+            // keep the suffix and just learn that it is committed.
+            _log.CommitTo(metadata.Index);
+        }
+        else
+        {
+            _log.Restore(snapshot);
+        }
+
+        Send(new InstallSnapshotResponse(_config.Id, m.From, _term, metadata.Index, nextOffset, Installed: true));
+    }
+
+    // ---------------------------------------------------------------- leader side
+
+    private void TickLeader()
+    {
+        _heartbeatElapsed++;
+        _electionElapsed++;
+        if (_electionElapsed >= _config.ElectionTimeoutTicks)
+        {
+            _electionElapsed = 0;
+            if (_config.CheckQuorum)
+            {
+                if (!_progress.QuorumActive(_config.Id))
+                {
+                    // Without a quorum this leader can commit nothing; stepping down lets clients
+                    // find the real leader (thesis §6.2).
+                    Counters.CheckQuorumStepDowns++;
+                    BecomeFollower(_term, ReplicaId.None);
+                    return;
+                }
+
+                _progress.ResetActivity(_config.Id);
+            }
+
+            _transferTarget = ReplicaId.None;
+        }
+
+        if (_heartbeatElapsed >= _config.HeartbeatTicks)
+        {
+            _heartbeatElapsed = 0;
+            BroadcastHeartbeat();
+        }
+
+        foreach (var progress in _progress.All)
+        {
+            MaybeRetransmitSnapshotChunk(progress);
+        }
+    }
+
+    private ProposeResult ProposeEntry(EntryKind kind, ReadOnlyMemory<byte> data)
+    {
+        if (_role != RaftRole.Leader)
+        {
+            return ProposeResult.Rejected(RejectReason.NotLeader, _leader);
+        }
+
+        if (!_transferTarget.IsNone)
+        {
+            return ProposeResult.Rejected(RejectReason.LeadershipTransferInProgress, _leader);
+        }
+
+        if (_log.LastIndex.Value - _log.Committed.Value >= (ulong)_config.MaxUncommittedEntries)
+        {
+            return ProposeResult.Rejected(RejectReason.TooManyUncommitted, _leader);
+        }
+
+        return ProposeResult.At(AppendAsLeader(kind, data));
+    }
+
+    private LogPosition AppendAsLeader(EntryKind kind, ReadOnlyMemory<byte> data)
+    {
+        var entry = new Entry(_log.LastIndex.Next(), _term, kind, data);
+        _log.AppendAsLeader(entry);
+        if (kind == EntryKind.MembershipChange)
+        {
+            _progress.Update(_log.Membership, entry.Index);
+        }
+
+        _broadcastNeeded = true;
+        return entry.Position;
+    }
+
+    // Sends what accumulated since the last Ready: new entries (many proposals per message), commit
+    // updates, and a heartbeat round if reads wait for one.
+    private void FlushLeader()
+    {
+        if (_reads.RoundNeeded)
+        {
+            BroadcastHeartbeat();
+        }
+
+        if (!_broadcastNeeded)
+        {
+            return;
+        }
+
+        _broadcastNeeded = false;
+        foreach (var progress in _progress.All)
+        {
+            if (progress.Id == _config.Id)
+            {
+                continue;
+            }
+
+            var before = _outbox.Count;
+            while (SendAppend(progress, sendIfEmpty: false))
+            {
+            }
+
+            if (_outbox.Count == before && progress.State == ProgressState.Replicate
+                && progress.SentCommit < LogIndex.Min(_log.Committed, progress.Match))
+            {
+                SendCommitUpdate(progress);
+            }
+        }
+    }
+
+    // Sends one AppendEntries (or a snapshot chunk) to a follower; returns whether it sent entries
+    // and more could follow.
+    private bool SendAppend(Progress progress, bool sendIfEmpty)
+    {
+        if (progress.IsPaused)
+        {
+            return false;
+        }
+
+        var previousIndex = progress.Next.Previous();
+        if (!_log.TryGetTerm(previousIndex, out var previousTerm))
+        {
+            SendSnapshot(progress);
+            return false;
+        }
+
+        var entries = _log.Slice(progress.Next, _config.MaxEntriesPerAppend, _config.MaxBytesPerAppend);
+        if (entries.IsEmpty && !sendIfEmpty)
+        {
+            return false;
+        }
+
+        Send(new AppendEntries(_config.Id, progress.Id, _term, new LogPosition(previousIndex, previousTerm), entries, _log.Committed));
+        progress.SentCommit = LogIndex.Min(_log.Committed, entries.IsEmpty ? previousIndex : entries[^1].Index);
+        if (progress.State == ProgressState.Replicate)
+        {
+            if (!entries.IsEmpty)
+            {
+                progress.SentEntries(entries[^1].Index);
+            }
+        }
+        else
+        {
+            progress.ProbeSent = true;
+        }
+
+        return !entries.IsEmpty && !progress.IsPaused;
+    }
+
+    // Tells an up-to-date follower the new commit index, anchored at an index it acknowledged.
+    private void SendCommitUpdate(Progress progress)
+    {
+        if (_log.TryGetTerm(progress.Match, out var term))
+        {
+            Send(new AppendEntries(_config.Id, progress.Id, _term, new LogPosition(progress.Match, term), ImmutableArray<Entry>.Empty, _log.Committed));
+            progress.SentCommit = LogIndex.Min(_log.Committed, progress.Match);
+        }
+    }
+
+    private void SendSnapshot(Progress progress)
+    {
+        if (progress.State != ProgressState.Snapshot)
+        {
+            progress.BecomeSnapshot(_log.Snapshot, _now);
+        }
+
+        SendSnapshotChunk(progress);
+    }
+
+    private void SendSnapshotChunk(Progress progress)
+    {
+        var snapshot = progress.SendingSnapshot!;
+        var offset = progress.SnapshotOffset;
+        var length = (int)Math.Min(_config.MaxSnapshotChunkBytes, snapshot.Data.Length - offset);
+        var chunk = snapshot.Data.Slice((int)offset, length);
+        var last = offset + length == snapshot.Data.Length;
+        progress.SnapshotSentAtTick = _now;
+        Send(new InstallSnapshot(_config.Id, progress.Id, _term, snapshot.Metadata, offset, chunk, last));
+    }
+
+    private void MaybeRetransmitSnapshotChunk(Progress progress)
+    {
+        // A lost chunk or answer would stall the transfer; resend after half an election timeout.
+        if (progress.State == ProgressState.Snapshot && _now - progress.SnapshotSentAtTick >= Math.Max(2, _config.ElectionTimeoutTicks / 2))
+        {
+            SendSnapshotChunk(progress);
+        }
+    }
+
+    private void BroadcastHeartbeat()
+    {
+        var round = _reads.OpenRound(_now);
+        var self = _progress.Get(_config.Id);
+        if (self is not null)
+        {
+            self.AckedRound = round;
+        }
+
+        foreach (var progress in _progress.All)
+        {
+            if (progress.Id != _config.Id)
+            {
+                Send(new Heartbeat(_config.Id, progress.Id, _term, LogIndex.Min(progress.Match, _log.Committed), round));
+            }
+        }
+
+        ReleaseConfirmedReads();
+    }
+
+    private void OnAppendEntriesResponse(AppendEntriesResponse m)
+    {
+        var progress = _role == RaftRole.Leader ? _progress.Get(m.From) : null;
+        if (progress is null)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        progress.RecentActive = true;
+        if (!m.Success)
+        {
+            OnAppendRejected(progress, m);
+            return;
+        }
+
+        var wasPaused = progress.IsPaused;
+        if (progress.MaybeUpdate(m.MatchIndex))
+        {
+            switch (progress.State)
+            {
+                case ProgressState.Probe:
+                    progress.BecomeReplicate();
+                    break;
+                case ProgressState.Snapshot when progress.Match >= progress.SendingSnapshot!.Metadata.Index:
+                    progress.BecomeProbe();
+                    progress.BecomeReplicate();
+                    break;
+                case ProgressState.Replicate:
+                    progress.Inflights.FreeUpTo(progress.Match);
+                    break;
+            }
+
+            MaybeCommit();
+            if (wasPaused || progress.State == ProgressState.Replicate)
+            {
+                while (SendAppend(progress, sendIfEmpty: false))
+                {
+                }
+            }
+
+            if (m.From == _transferTarget && progress.Match == _log.LastIndex)
+            {
+                Send(new TimeoutNow(_config.Id, m.From, _term));
+            }
+        }
+        else if (progress.State == ProgressState.Probe && progress.ProbeSent)
+        {
+            // An answer to a probe that taught nothing new (for example a commit update): resume.
+            progress.ProbeSent = false;
+            SendAppend(progress, sendIfEmpty: false);
+        }
+    }
+
+    private void OnAppendRejected(Progress progress, AppendEntriesResponse m)
+    {
+        // The follower's hint names where our logs may agree; skip back to the last entry of ours
+        // whose term is not above the hinted one (one round trip per term, not per entry).
+        var probe = m.Hint.Index;
+        if (m.Hint.Term > Term.Zero)
+        {
+            probe = _log.FindConflictByTerm(m.Hint.Index, m.Hint.Term).Index;
+        }
+
+        if (progress.MaybeDecreaseTo(m.RejectedIndex, probe))
+        {
+            if (progress.State == ProgressState.Replicate)
+            {
+                progress.BecomeProbe();
+            }
+
+            SendAppend(progress, sendIfEmpty: true);
+        }
+    }
+
+    private void OnHeartbeatResponse(HeartbeatResponse m)
+    {
+        var progress = _role == RaftRole.Leader ? _progress.Get(m.From) : null;
+        if (progress is null)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        progress.RecentActive = true;
+        progress.AckedRound = Math.Max(progress.AckedRound, m.ReadRound);
+        if (progress.State == ProgressState.Probe)
+        {
+            progress.ProbeSent = false;
+        }
+        else if (progress.State == ProgressState.Replicate && progress.Inflights.IsFull)
+        {
+            // If the whole window was lost nothing would ever free it; let one message through,
+            // whose rejection resynchronises the follower.
+            progress.Inflights.FreeFirst();
+        }
+
+        if (progress.Match < _log.LastIndex)
+        {
+            // An empty append at Next reveals lost messages: the follower rejects it and we probe.
+            SendAppend(progress, sendIfEmpty: true);
+        }
+
+        ReleaseConfirmedReads();
+    }
+
+    private void OnInstallSnapshotResponse(InstallSnapshotResponse m)
+    {
+        var progress = _role == RaftRole.Leader ? _progress.Get(m.From) : null;
+        if (progress is null || progress.State != ProgressState.Snapshot)
+        {
+            Counters.UnexpectedMessages++;
+            return;
+        }
+
+        progress.RecentActive = true;
+        if (m.Installed)
+        {
+            progress.MaybeUpdate(m.SnapshotIndex);
+            progress.BecomeProbe();
+            SendAppend(progress, sendIfEmpty: true);
+            return;
+        }
+
+        if (m.SnapshotIndex != progress.SendingSnapshot!.Metadata.Index)
+        {
+            return;
+        }
+
+        progress.SnapshotOffset = Math.Clamp(m.NextOffset, 0, progress.SendingSnapshot.Data.Length);
+        SendSnapshotChunk(progress);
+    }
+
+    private void MaybeCommit()
+    {
+        var quorumMatch = _progress.QuorumMatch();
+
+        // Only entries of the current term are committed by counting replicas (paper §5.4.2, Figure 8).
+        if (quorumMatch > _log.Committed && _log.TryGetTerm(quorumMatch, out var term) && term == _term)
+        {
+            _log.CommitTo(quorumMatch);
+            _broadcastNeeded = true;
+            if (!_committedInTerm)
+            {
+                _committedInTerm = true;
+                _reads.AssignIndexToWaiting(_log.Committed);
+            }
+        }
+
+        // A leader removed from the membership steps down once the removal is committed (thesis §4.2.2).
+        if (_role == RaftRole.Leader && !_log.Membership.IsVoter(_config.Id) && _log.Committed >= _log.MembershipIndex)
+        {
+            BecomeFollower(_term, ReplicaId.None);
+        }
+    }
+
+    private void ReleaseConfirmedReads() => _reads.Release(_progress.QuorumAckedRound(), _readStates);
+
+    private bool HasLease()
+    {
+        if (!_transferTarget.IsNone)
+        {
+            // After TimeoutNow another replica may win at once, so the lease no longer protects us.
+            return false;
+        }
+
+        var round = _progress.QuorumAckedRound();
+        return _reads.TryGetSentTick(round, out var sentAt)
+            && _now - sentAt < _config.ElectionTimeoutTicks - _config.LeaseSafetyMarginTicks;
+    }
+
+    private void Send(RaftMessage message) => _outbox.Add(message);
+}

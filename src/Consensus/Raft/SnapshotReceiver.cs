@@ -1,0 +1,62 @@
+namespace Synod.Consensus.Raft;
+
+/// <summary>
+/// Assembles a snapshot sent in chunks. Only in-order chunks of one snapshot are accepted; any other
+/// chunk is answered with the offset expected, so the leader resumes from there.
+/// </summary>
+internal sealed class SnapshotReceiver
+{
+    private SnapshotMetadata? _metadata;
+    private byte[] _buffer = [];
+    private long _received;
+
+    /// <summary>Bytes of the snapshot in progress received so far (0 when none).</summary>
+    public long Received => _received;
+
+    /// <summary>
+    /// Accepts a chunk. Returns the complete snapshot when the last chunk arrives, else null;
+    /// <paramref name="nextOffset"/> is the byte expected next.
+    /// </summary>
+    public Snapshot? Accept(InstallSnapshot chunk, out long nextOffset)
+    {
+        if (chunk.Offset == 0 && !Equals(_metadata, chunk.Metadata))
+        {
+            Invariant.Holds(chunk.Metadata.SizeBytes >= 0 && chunk.Metadata.SizeBytes <= Array.MaxLength, "snapshot size out of range");
+            _metadata = chunk.Metadata;
+            _buffer = new byte[chunk.Metadata.SizeBytes];
+            _received = 0;
+        }
+
+        if (!Equals(_metadata, chunk.Metadata) || chunk.Offset != _received || _received + chunk.Chunk.Length > _buffer.Length)
+        {
+            nextOffset = Equals(_metadata, chunk.Metadata) ? _received : 0;
+            return null;
+        }
+
+        chunk.Chunk.Span.CopyTo(_buffer.AsSpan((int)_received));
+        _received += chunk.Chunk.Length;
+        nextOffset = _received;
+        if (!chunk.IsLastChunk)
+        {
+            return null;
+        }
+
+        if (_received != _buffer.Length)
+        {
+            Reset();
+            nextOffset = 0;
+            return null;
+        }
+
+        var snapshot = new Snapshot(_metadata!, _buffer);
+        Reset();
+        return snapshot;
+    }
+
+    public void Reset()
+    {
+        _metadata = null;
+        _buffer = [];
+        _received = 0;
+    }
+}
