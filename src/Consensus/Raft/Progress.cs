@@ -99,7 +99,15 @@ internal sealed class Progress
             return false;
         }
 
-        Next = LogIndex.Max(LogIndex.Min(rejected, probeHint.Next()), Match.Next());
+        var next = LogIndex.Max(LogIndex.Min(rejected, probeHint.Next()), Match.Next());
+        if (next == Next)
+        {
+            // No progress is possible (the follower lacks what it acknowledged, which a correct
+            // host never allows); wait for the next heartbeat rather than ping-pong.
+            return false;
+        }
+
+        Next = next;
         ProbeSent = false;
         return true;
     }

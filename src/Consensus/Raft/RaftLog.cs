@@ -228,13 +228,13 @@ internal sealed class RaftLog
     /// Discards entries up to <paramref name="index"/>, which the host has applied and captured in
     /// <paramref name="data"/> (paper §7, log compaction).
     /// </summary>
-    public void Compact(LogIndex index, ReadOnlyMemory<byte> data)
+    public Snapshot? Compact(LogIndex index, ReadOnlyMemory<byte> data)
     {
         Invariant.Holds(index <= Applied, $"compact {index} beyond applied {Applied}");
         Invariant.Holds(index <= Persisted, $"compact {index} beyond persisted {Persisted}");
         if (index <= SnapshotIndex)
         {
-            return;
+            return null;
         }
 
         var metadata = new SnapshotMetadata(new LogPosition(index, EntryAt(index).Term), MembershipAt(index), data.Length);
@@ -242,6 +242,7 @@ internal sealed class RaftLog
         _entries.RemoveRange(0, drop);
         _membershipHistory.RemoveAll(m => m.Index <= index);
         _snapshot = new Snapshot(metadata, data);
+        return _snapshot;
     }
 
     public Membership MembershipAt(LogIndex index)

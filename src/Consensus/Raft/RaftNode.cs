@@ -278,9 +278,11 @@ public sealed class RaftNode
 
     /// <summary>
     /// Tells the core that the host's state machine has captured everything up to
-    /// <paramref name="index"/> in <paramref name="snapshotData"/>; the log before it is discarded.
+    /// <paramref name="index"/> (applied and persisted) in <paramref name="snapshotData"/>; the log
+    /// up to it is discarded. Returns the snapshot the host must store in place of that log prefix,
+    /// or null when the log was already compacted that far.
     /// </summary>
-    public void Compact(LogIndex index, ReadOnlyMemory<byte> snapshotData) => _log.Compact(index, snapshotData);
+    public Snapshot? Compact(LogIndex index, ReadOnlyMemory<byte> snapshotData) => _log.Compact(index, snapshotData);
 
     // ---------------------------------------------------------------- Ready
 
@@ -427,7 +429,9 @@ public sealed class RaftNode
         }
     }
 
-    private void StartCampaign(bool leadershipTransfer)
+    // A campaign starts with a pre-vote unless it is disabled, the pre-vote was just won, or this is a
+    // leadership transfer.
+    private void StartCampaign(bool leadershipTransfer, bool preVoteWon = false)
     {
         if (!IsPromotable)
         {
@@ -435,7 +439,7 @@ public sealed class RaftNode
         }
 
         Counters.Campaigns++;
-        var preVote = _config.PreVote && !leadershipTransfer;
+        var preVote = _config.PreVote && !leadershipTransfer && !preVoteWon;
         Term campaignTerm;
         if (preVote)
         {
@@ -521,7 +525,7 @@ public sealed class RaftNode
         {
             if (preVote)
             {
-                StartCampaign(leadershipTransfer: false);
+                StartCampaign(leadershipTransfer: false, preVoteWon: true);
                 return true;
             }
 

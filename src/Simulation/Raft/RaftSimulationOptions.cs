@@ -1,0 +1,54 @@
+namespace Synod.Simulation.Raft;
+
+/// <summary>What one simulated run does. Everything random in the run follows from <see cref="Seed"/>.</summary>
+public sealed record RaftSimulationOptions
+{
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Voters in the group (3 or 5); one spare replica is kept for membership changes.</summary>
+    public int Nodes { get; init; } = 3;
+
+    /// <summary>Events processed while faults are active; then faults heal and liveness is checked.</summary>
+    public int Steps { get; init; } = 2000;
+
+    /// <summary>Simulated milliseconds per tick at nominal clock rate.</summary>
+    public int TickMillis { get; init; } = 10;
+
+    /// <summary>After healing, a leader must exist within this many ticks.</summary>
+    public int LeaderDeadlineTicks { get; init; } = 60;
+
+    /// <summary>After healing, every pending client request must complete within this many ticks.</summary>
+    public int CompletionDeadlineTicks { get; init; } = 200;
+
+    public int Clients { get; init; } = 3;
+
+    public int Keys { get; init; } = 4;
+
+    /// <summary>Compact a replica's log once this many applied entries are not yet in its snapshot.</summary>
+    public int CompactEveryEntries { get; init; } = 40;
+
+    /// <summary>Whether faults (partitions, crashes, drops, skew, duplicates, delays) are injected.</summary>
+    public bool Faults { get; init; } = true;
+
+    public bool MembershipChanges { get; init; } = true;
+
+    public Synod.Consensus.Raft.ReadMode ReadMode { get; init; } = Synod.Consensus.Raft.ReadMode.ReadIndex;
+
+    public HostBug Bug { get; init; } = HostBug.None;
+
+    /// <summary>Record a readable event trace (slower).</summary>
+    public bool Trace { get; init; }
+
+    public void Validate()
+    {
+        if (Nodes is not (3 or 5))
+        {
+            throw new ArgumentException("Nodes must be 3 or 5.");
+        }
+
+        if (Steps < 1)
+        {
+            throw new ArgumentException("Steps must be positive.");
+        }
+    }
+}
