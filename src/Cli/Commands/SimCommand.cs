@@ -23,6 +23,7 @@ internal static class SimCommand
         var steps = new Option<int>("--steps") { Description = "Events per seed while faults are active", DefaultValueFactory = _ => 3000 };
         var trace = new Option<bool>("--trace") { Description = "Print a readable event trace of each seed (use with --seeds 1)" };
         var lease = new Option<bool>("--lease-reads") { Description = "Serve reads with leader leases instead of ReadIndex" };
+        var skew = new Option<int>("--clock-skew") { Description = "Largest clock-rate difference between replicas, in percent", DefaultValueFactory = _ => new RaftSimulationOptions().ClockSkewPercent };
         var bug = new Option<HostBug>("--bug") { Description = "Run a deliberately broken host to see the checkers fail", DefaultValueFactory = _ => HostBug.None };
         nodes.Validators.Add(result =>
         {
@@ -39,7 +40,7 @@ internal static class SimCommand
             }
         });
 
-        var command = new Command("raft", "Simulate Raft groups under faults and check safety and liveness") { seeds, start, nodes, steps, trace, lease, bug };
+        var command = new Command("raft", "Simulate Raft groups under faults and check safety and liveness") { seeds, start, nodes, steps, trace, lease, skew, bug };
         command.SetAction(parse =>
         {
             var options = new RaftSimulationOptions
@@ -49,6 +50,7 @@ internal static class SimCommand
                 Trace = parse.GetValue(trace),
                 ReadMode = parse.GetValue(lease) ? ReadMode.LeaseBased : ReadMode.ReadIndex,
                 Bug = parse.GetValue(bug),
+                ClockSkewPercent = parse.GetValue(skew),
             };
             return Run(options, parse.GetValue(start), parse.GetValue(seeds));
         });
@@ -73,7 +75,7 @@ internal static class SimCommand
         foreach (var violation in summary.Violations)
         {
             Console.WriteLine($"VIOLATION {violation}");
-            Console.WriteLine($"  replay: synod sim raft --seeds 1 --start {violation.Seed} --nodes {options.Nodes} --steps {options.Steps}{BugFlag(options)} --trace");
+            Console.WriteLine($"  replay: {RaftSimulationReport.ReplayCommand(violation, options)}");
         }
 
         var results = summary.Results;
@@ -86,6 +88,4 @@ internal static class SimCommand
         Console.WriteLine($"raft sim: {results.Count} seeds, {summary.Violations.Count} violations");
         return summary.Violations.Count == 0 ? 0 : 1;
     }
-
-    private static string BugFlag(RaftSimulationOptions options) => options.Bug == HostBug.None ? "" : $" --bug {options.Bug}";
 }

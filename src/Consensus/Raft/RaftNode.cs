@@ -41,6 +41,9 @@ public sealed class RaftNode
     private bool _broadcastNeeded;
     private ReplicaId _transferTarget;
 
+    // Whether the current campaign was started by TimeoutNow (its vote requests bypass leases).
+    private bool _campaignIsTransfer;
+
     // What the host was last handed, so a Ready carries only changes.
     private HardState _handedHardState;
     private SoftState _handedSoftState;
@@ -426,6 +429,27 @@ public sealed class RaftNode
         {
             _electionElapsed = 0;
             StartCampaign(leadershipTransfer: false);
+            return;
+        }
+
+        if (_role is RaftRole.Candidate or RaftRole.PreCandidate && _electionElapsed % _config.HeartbeatTicks == 0)
+        {
+            ResendVoteRequests();
+        }
+    }
+
+    // A lost vote request would cost a whole election timeout; ask again those who have not
+    // answered (paper §5.1: RPCs are retried).
+    private void ResendVoteRequests()
+    {
+        var preVote = _role == RaftRole.PreCandidate;
+        var campaignTerm = preVote ? _term.Next() : _term;
+        foreach (var voter in _log.Membership.Voters)
+        {
+            if (voter != _config.Id && !_votes.ContainsKey(voter))
+            {
+                Send(new RequestVote(_config.Id, voter, campaignTerm, _log.LastPosition, preVote, _campaignIsTransfer));
+            }
         }
     }
 
@@ -452,6 +476,7 @@ public sealed class RaftNode
             campaignTerm = _term;
         }
 
+        _campaignIsTransfer = leadershipTransfer;
         _votes[_config.Id] = true;
         if (TallyVotes(preVote))
         {

@@ -93,7 +93,7 @@ public sealed class RaftSimulation
     {
         foreach (var node in _nodes)
         {
-            node.TickPeriodMillis = _options.Faults ? _random.Between(_options.TickMillis * 8 / 10, _options.TickMillis * 12 / 10) : _options.TickMillis;
+            node.TickPeriodMillis = _options.Faults ? SkewedTickPeriod(_options.ClockSkewPercent / 2) : _options.TickMillis;
             Boot(node);
         }
 
@@ -305,7 +305,28 @@ public sealed class RaftSimulation
         core.Advance(ready);
         node.PendingReady = null;
         MaybeCompact(node, core);
+        if (!_healed && _options.Faults && JustVoted(ready) && _random.Chance(0.1))
+        {
+            // Crash at an interesting point: right after a vote went out, while the election is on.
+            Crash(node);
+            Schedule(_random.Between(1, 10), new RestartEvent(node));
+            return;
+        }
+
         Pump(node);
+    }
+
+    private static bool JustVoted(Ready ready)
+    {
+        foreach (var message in ready.Messages)
+        {
+            if (message is VoteResponse { IsPreVote: false, Granted: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void SendAll(Ready ready)
@@ -539,7 +560,8 @@ public sealed class RaftSimulation
             case 3:
                 if (alive.Count > 0)
                 {
-                    var victim = alive[_random.Next(alive.Count)];
+                    // Half the time the leader: every leader crash forces an election.
+                    var victim = leader is not null && _random.Chance(0.5) ? leader : alive[_random.Next(alive.Count)];
                     Crash(victim);
 
                     // Supervisors often restart a process at once; quick restarts land mid-election.
@@ -562,7 +584,7 @@ public sealed class RaftSimulation
             case 5:
                 // Clock skew: one replica's clock runs faster or slower.
                 var skewed = _nodes[_random.Next(_nodes.Count)];
-                skewed.TickPeriodMillis = _random.Between(_options.TickMillis * 7 / 10, _options.TickMillis * 14 / 10);
+                skewed.TickPeriodMillis = SkewedTickPeriod(_options.ClockSkewPercent);
                 Trace($"clock of {skewed.Id} now ticks every {skewed.TickPeriodMillis}ms");
                 break;
             default:
@@ -572,6 +594,10 @@ public sealed class RaftSimulation
 
         Schedule(_random.Between(30, 250), new FaultEvent());
     }
+
+    // A period within the given percentage of nominal (at whole-millisecond resolution).
+    private int SkewedTickPeriod(int percent) =>
+        Math.Max(1, _random.Between(_options.TickMillis * (100 - percent) / 100, _options.TickMillis * (100 + percent) / 100));
 
     private void ScheduleHeal(int cutId)
     {
@@ -659,7 +685,7 @@ public sealed class RaftSimulation
         _network.HealAll();
         foreach (var node in _nodes)
         {
-            node.TickPeriodMillis = Math.Clamp(node.TickPeriodMillis, _options.TickMillis * 8 / 10, _options.TickMillis * 12 / 10);
+            node.TickPeriodMillis = SkewedTickPeriod(_options.ClockSkewPercent / 2);
             if (!node.IsAlive)
             {
                 Boot(node);

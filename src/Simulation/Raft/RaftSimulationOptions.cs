@@ -32,6 +32,12 @@ public sealed record RaftSimulationOptions
 
     public bool MembershipChanges { get; init; } = true;
 
+    /// <summary>
+    /// How far (percent) a replica's clock rate may differ from nominal. Lease reads are only safe
+    /// while this stays below their margin (see <see cref="Synod.Consensus.Raft.ReadMode.LeaseBased"/>).
+    /// </summary>
+    public int ClockSkewPercent { get; init; } = 40;
+
     public Synod.Consensus.Raft.ReadMode ReadMode { get; init; } = Synod.Consensus.Raft.ReadMode.ReadIndex;
 
     public HostBug Bug { get; init; } = HostBug.None;
@@ -44,6 +50,11 @@ public sealed record RaftSimulationOptions
         if (Nodes is not (3 or 5))
         {
             throw new ArgumentException("Nodes must be 3 or 5.");
+        }
+
+        if (ClockSkewPercent is < 0 or > 90)
+        {
+            throw new ArgumentException("ClockSkewPercent must be in [0, 90].");
         }
 
         if (Steps < 1)

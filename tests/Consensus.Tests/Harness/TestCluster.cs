@@ -11,7 +11,10 @@ namespace Synod.Consensus.Tests.Harness;
 /// </summary>
 internal sealed class TestCluster
 {
-    public static int MaxStabilizeRounds { get; set; } = 100_000;
+    // Bounds that turn a livelock (replicas that never stop talking) into a test failure rather
+    // than a hang or an out-of-memory crash of the test host.
+    private const int MaxStabilizeRounds = 10_000;
+    private const int MaxDeliveriesPerStabilize = 200_000;
 
     private readonly SortedDictionary<ulong, TestReplica> _replicas = [];
     private readonly List<RaftMessage> _inFlight = [];
@@ -186,6 +189,7 @@ internal sealed class TestCluster
     /// </summary>
     public bool Stabilize(Func<bool>? until = null)
     {
+        var deliveries = 0;
         for (var round = 0; round < MaxStabilizeRounds; round++)
         {
             var readied = false;
@@ -207,6 +211,15 @@ internal sealed class TestCluster
                 return until?.Invoke() == true;
             }
 
+            deliveries += _inFlight.Count;
+            if (deliveries > MaxDeliveriesPerStabilize)
+            {
+                var sample = string.Join("; ", _inFlight.Take(4));
+                _inFlight.Clear();
+                throw new InvalidOperationException(
+                    $"livelock: more than {MaxDeliveriesPerStabilize} messages in one Stabilize without quiescing, e.g. {sample}");
+            }
+
             var batch = _inFlight.ToArray();
             _inFlight.Clear();
             for (var i = 0; i < batch.Length; i++)
@@ -220,7 +233,8 @@ internal sealed class TestCluster
             }
         }
 
-        throw new InvalidOperationException($"the cluster did not stabilize within {MaxStabilizeRounds} rounds");
+        _inFlight.Clear();
+        throw new InvalidOperationException($"livelock: the cluster did not stabilize within {MaxStabilizeRounds} rounds");
     }
 
     /// <summary>Handles one Ready of one replica by the host rules, if it has one.</summary>
