@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Synod.Consensus.Bench.RaftCommitBenchmarks).Assembly).Run(args);
