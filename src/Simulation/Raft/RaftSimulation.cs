@@ -231,7 +231,7 @@ public sealed class RaftSimulation
 
         if (_options.Trace)
         {
-            Trace($"deliver {SimNetwork.Describe(e.Message)}");
+            Trace($"deliver {RaftFormat.Describe(e.Message)}");
         }
 
         node.Core.Step(e.Message);
