@@ -50,12 +50,18 @@ public sealed class PartitionTests
             case Fault.FollowersCutFromEachOther: cluster.Disconnect(cutOff, other); break;
         }
 
-        // Ten worst-case election timeouts, with a proposal in each.
+        // First idle, while the cut-off follower's log is as up to date as anyone's (so only the
+        // CheckQuorum lease stops its pre-votes), then ten worst-case election timeouts with a
+        // proposal in each.
         var expected = new List<string>();
-        for (var round = 0; round < 10; round++)
+        for (var round = 0; round < 15; round++)
         {
-            expected.Add($"cmd-{round}");
-            cluster.Propose(leader, expected[^1]);
+            if (round >= 5)
+            {
+                expected.Add($"cmd-{round}");
+                cluster.Propose(leader, expected[^1]);
+            }
+
             cluster.TickAll(2 * ElectionTimeout);
 
             Assert.Equal(RaftRole.Leader, cluster.Node(leader).Role);

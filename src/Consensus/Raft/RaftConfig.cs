@@ -42,6 +42,9 @@ public sealed record RaftConfig
     /// <summary>Largest snapshot chunk in one InstallSnapshot message.</summary>
     public int MaxSnapshotChunkBytes { get; init; } = 64 * 1024;
 
+    /// <summary>Largest snapshot a follower accepts (its buffer is allocated when the first chunk arrives).</summary>
+    public long MaxSnapshotBytes { get; init; } = 1L << 30;
+
     /// <summary>Reads waiting for confirmation beyond this many are refused.</summary>
     public int MaxPendingReads { get; init; } = 4096;
 
@@ -64,6 +67,7 @@ public sealed record RaftConfig
         Require(MaxBytesPerAppend >= 1, "MaxBytesPerAppend must be at least 1");
         Require(MaxUncommittedEntries >= 1, "MaxUncommittedEntries must be at least 1");
         Require(MaxSnapshotChunkBytes >= 1, "MaxSnapshotChunkBytes must be at least 1");
+        Require(MaxSnapshotBytes >= 0 && MaxSnapshotBytes <= Array.MaxLength, "MaxSnapshotBytes must be in [0, Array.MaxLength]");
         Require(MaxPendingReads >= 1, "MaxPendingReads must be at least 1");
         Require(LearnerCatchUpMaxLagEntries >= 0, "LearnerCatchUpMaxLagEntries must not be negative");
     }

@@ -15,6 +15,9 @@ public sealed class RaftCounters
     /// <summary>Vote requests ignored because a live leader was heard within the election timeout.</summary>
     public long VotesIgnoredInLease { get; internal set; }
 
+    /// <summary>Messages that fail structural checks (non-contiguous entries, impossible sizes or indexes).</summary>
+    public long MalformedMessages { get; internal set; }
+
     /// <summary>Messages that make no sense in the current role (for example a vote response to a follower).</summary>
     public long UnexpectedMessages { get; internal set; }
 

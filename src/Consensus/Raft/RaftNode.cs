@@ -44,6 +44,9 @@ public sealed class RaftNode
     // Whether the current campaign was started by TimeoutNow (its vote requests bypass leases).
     private bool _campaignIsTransfer;
 
+    // Whether this leader sent TimeoutNow in its term; if so it holds no lease any more.
+    private bool _timeoutNowSent;
+
     // What the host was last handed, so a Ready carries only changes.
     private HardState _handedHardState;
     private SoftState _handedSoftState;
@@ -144,9 +147,15 @@ public sealed class RaftNode
     public void Step(RaftMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.To != _config.Id || message.From == _config.Id)
+        if (message.To != _config.Id || message.From == _config.Id || message.From.IsNone)
         {
             Counters.MisaddressedMessages++;
+            return;
+        }
+
+        if (RaftMessageValidator.Check(message, _config) is not null)
+        {
+            Counters.MalformedMessages++;
             return;
         }
 
@@ -269,7 +278,7 @@ public sealed class RaftNode
         var progress = _progress.Get(target)!;
         if (progress.Match == _log.LastIndex)
         {
-            Send(new TimeoutNow(_config.Id, target, _term));
+            SendTimeoutNow(target);
         }
         else
         {
@@ -627,6 +636,7 @@ public sealed class RaftNode
         _leader = _config.Id;
         _votes.Clear();
         _transferTarget = ReplicaId.None;
+        _timeoutNowSent = false;
         _committedInTerm = false;
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
@@ -953,6 +963,13 @@ public sealed class RaftNode
             return;
         }
 
+        if (m.MatchIndex > _log.LastIndex)
+        {
+            // A follower cannot hold more of our log than we do.
+            Counters.MalformedMessages++;
+            return;
+        }
+
         progress.RecentActive = true;
         if (!m.Success)
         {
@@ -987,7 +1004,7 @@ public sealed class RaftNode
 
             if (m.From == _transferTarget && progress.Match == _log.LastIndex)
             {
-                Send(new TimeoutNow(_config.Id, m.From, _term));
+                SendTimeoutNow(m.From);
             }
         }
         else if (progress.State == ProgressState.Probe && progress.ProbeSent)
@@ -1059,6 +1076,12 @@ public sealed class RaftNode
             return;
         }
 
+        if (m.SnapshotIndex > _log.LastIndex)
+        {
+            Counters.MalformedMessages++;
+            return;
+        }
+
         progress.RecentActive = true;
         if (m.Installed)
         {
@@ -1104,15 +1127,24 @@ public sealed class RaftNode
 
     private bool HasLease()
     {
-        if (!_transferTarget.IsNone)
+        if (!_transferTarget.IsNone || _timeoutNowSent)
         {
-            // After TimeoutNow another replica may win at once, so the lease no longer protects us.
+            // During a transfer, and after TimeoutNow, another replica may win at once.
             return false;
         }
 
         var round = _progress.QuorumAckedRound();
         return _reads.TryGetSentTick(round, out var sentAt)
             && _now - sentAt < _config.ElectionTimeoutTicks - _config.LeaseSafetyMarginTicks;
+    }
+
+    private void SendTimeoutNow(ReplicaId target)
+    {
+        // From now on the target may win a newer term at any moment, even while the other replicas
+        // still hear from us (transfer votes bypass leader stickiness), so no lease protects this
+        // leader for the rest of its term; reads fall back to ReadIndex rounds.
+        _timeoutNowSent = true;
+        Send(new TimeoutNow(_config.Id, target, _term));
     }
 
     private void Send(RaftMessage message) => _outbox.Add(message);

@@ -21,7 +21,7 @@ internal sealed class SnapshotReceiver
     {
         if (chunk.Offset == 0 && !Equals(_metadata, chunk.Metadata))
         {
-            Invariant.Holds(chunk.Metadata.SizeBytes >= 0 && chunk.Metadata.SizeBytes <= Array.MaxLength, "snapshot size out of range");
+            // The size was checked against MaxSnapshotBytes by RaftMessageValidator.
             _metadata = chunk.Metadata;
             _buffer = new byte[chunk.Metadata.SizeBytes];
             _received = 0;

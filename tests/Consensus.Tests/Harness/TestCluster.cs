@@ -5,8 +5,9 @@ namespace Synod.Consensus.Tests.Harness;
 
 /// <summary>
 /// A deterministic in-memory group of <see cref="RaftNode"/>s for scenario tests: per-replica storage
-/// and state machine, a FIFO network with link cuts, logical ticks, crashes and restarts. Drains
-/// every Ready by the host rules (persist, send, apply, Advance) and checks Election Safety and State
+/// and state machine, a FIFO network with one-way link cuts and partitions (plus optional seeded
+/// loss, duplication and reordering), logical ticks, crashes and restarts from storage. Drains every
+/// Ready by the host rules (persist, send, apply, Advance) and checks Election Safety and State
 /// Machine Safety (paper Figure 3) on the way. No clock, no threads, replicas visited in id order.
 /// </summary>
 internal sealed class TestCluster
@@ -36,6 +37,19 @@ internal sealed class TestCluster
             Start(id, Snapshot.Initial(membership));
         }
     }
+
+    /// <summary>
+    /// When true, the host calls Advance only after the next batch of messages has been delivered,
+    /// so messages are stepped into a replica between TakeReady and Advance, as the Ready contract
+    /// allows (an asynchronous host that persists in the background).
+    /// </summary>
+    public bool DeferAdvance { get; init; }
+
+    /// <summary>When set, messages it returns true for are delivered twice (the copy right after the original).</summary>
+    public Func<RaftMessage, bool>? DuplicateIf { get; set; }
+
+    /// <summary>When set, each batch of messages in flight is delivered in an order shuffled by this source.</summary>
+    public SplitMix64Random? Reorder { get; set; }
 
     /// <summary>When set, messages it returns true for are lost in the network.</summary>
     public Func<RaftMessage, bool>? DropIf { get; set; }
@@ -79,6 +93,7 @@ internal sealed class TestCluster
     {
         _ = Node(id);
         _replicas[id].Node = null;
+        _replicas[id].Unadvanced = null;
     }
 
     /// <summary>Starts a crashed replica again from its storage; its state machine is rebuilt from the snapshot and the log.</summary>
@@ -151,10 +166,13 @@ internal sealed class TestCluster
         }
     }
 
+    /// <summary>Restores every link and a perfect network (no loss, duplication or reordering).</summary>
     public void Heal()
     {
         _cutLinks.Clear();
         DropIf = null;
+        DuplicateIf = null;
+        Reorder = null;
     }
 
     // ---------------------------------------------------------------- time and delivery
@@ -195,6 +213,7 @@ internal sealed class TestCluster
             var readied = false;
             foreach (var id in UpIds())
             {
+                readied |= AdvancePending(id);
                 while (_replicas[id].Node is { HasReady: true })
                 {
                     ProcessReady(id);
@@ -220,8 +239,7 @@ internal sealed class TestCluster
                     $"livelock: more than {MaxDeliveriesPerStabilize} messages in one Stabilize without quiescing, e.g. {sample}");
             }
 
-            var batch = _inFlight.ToArray();
-            _inFlight.Clear();
+            var batch = TakeBatch();
             for (var i = 0; i < batch.Length; i++)
             {
                 Deliver(batch[i]);
@@ -242,6 +260,7 @@ internal sealed class TestCluster
     {
         var replica = _replicas[id];
         var node = Node(id);
+        AdvancePending(id);
         if (!node.HasReady)
         {
             return;
@@ -275,7 +294,28 @@ internal sealed class TestCluster
         replica.ReadStates.AddRange(ready.ReadStates);
         replica.AbortedReads.AddRange(ready.AbortedReads);
         CheckElectionSafety(id, node);
-        node.Advance(ready);
+        if (DeferAdvance)
+        {
+            replica.Unadvanced = ready;
+        }
+        else
+        {
+            node.Advance(ready);
+        }
+    }
+
+    // Confirms a deferred Ready; returns whether there was one.
+    private bool AdvancePending(ulong id)
+    {
+        var replica = _replicas[id];
+        if (replica.Unadvanced is not { } ready)
+        {
+            return false;
+        }
+
+        replica.Unadvanced = null;
+        Node(id).Advance(ready);
+        return true;
     }
 
     // ---------------------------------------------------------------- conveniences
@@ -337,8 +377,14 @@ internal sealed class TestCluster
 
         var data = replica.StateMachine.Capture();
         var metadata = new SnapshotMetadata(new LogPosition(index, term), replica.Storage.MembershipAt(index), data.Length);
-        node.Compact(index, data);
-        replica.Storage.Compact(new Snapshot(metadata, data));
+        var snapshot = node.Compact(index, data)
+            ?? throw new InvalidOperationException($"replica {id} was already compacted to {index}");
+        if (snapshot.Metadata != metadata)
+        {
+            throw new InvalidOperationException($"the core's snapshot {snapshot.Metadata} differs from the host's view {metadata}");
+        }
+
+        replica.Storage.Compact(snapshot);
         return metadata.Last;
     }
 
@@ -360,6 +406,33 @@ internal sealed class TestCluster
     /// <summary>How many delivered messages of type <typeparamref name="T"/> matched <paramref name="predicate"/>.</summary>
     public int CountDelivered<T>(Func<T, bool>? predicate = null)
         where T : RaftMessage => _delivered.OfType<T>().Count(m => predicate?.Invoke(m) ?? true);
+
+    // The messages in flight, in the order the network delivers them.
+    private RaftMessage[] TakeBatch()
+    {
+        var batch = new List<RaftMessage>(_inFlight.Count);
+        foreach (var message in _inFlight)
+        {
+            batch.Add(message);
+            if (DuplicateIf?.Invoke(message) == true)
+            {
+                batch.Add(message);
+            }
+        }
+
+        _inFlight.Clear();
+        if (Reorder is { } random)
+        {
+            // Fisher-Yates with the seeded source keeps runs reproducible.
+            for (var i = batch.Count - 1; i > 0; i--)
+            {
+                var j = random.Next(i + 1);
+                (batch[i], batch[j]) = (batch[j], batch[i]);
+            }
+        }
+
+        return [.. batch];
+    }
 
     private IEnumerable<ulong> UpIds() => [.. _replicas.Where(p => p.Value.Node is not null).Select(p => p.Key)];
 

@@ -25,4 +25,7 @@ internal sealed class TestReplica
     public List<ulong> AbortedReads { get; } = [];
 
     public int Starts { get; set; }
+
+    /// <summary>A Ready handled (persisted, sent, applied) but not yet confirmed with Advance.</summary>
+    public Ready? Unadvanced { get; set; }
 }
