@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build Cluster.sln -c Release -warnaserror
-dotnet test Cluster.sln -c Release --no-build --logger "console;verbosity=normal"
+dotnet test Cluster.sln -c Release --no-build
