@@ -8,17 +8,17 @@ public sealed class RaftSimulationTests
     [Theory]
     [InlineData(3)]
     [InlineData(5)]
-    public void TheCorrectCoreSurvivesThreeHundredFaultySeeds(int nodes)
+    public void TheCorrectCoreSurvivesFiveHundredFaultySeeds(int nodes)
     {
         // Proves that under drops, duplicates, reordering, every partition shape, crashes, clock
         // skew, transfers and membership changes the core keeps every safety invariant after every
         // step, and after healing elects a leader and completes every pending request.
-        var options = new RaftSimulationOptions { Nodes = nodes, Steps = 3000 };
-        var summary = RaftSimulationRunner.RunSeeds(options, start: 1, count: 300);
+        var options = new RaftSimulationOptions { Nodes = nodes, Steps = 5000 };
+        var summary = RaftSimulationRunner.RunSeeds(options, start: 1, count: 500);
 
-        Assert.Equal(300, summary.Results.Count);
+        Assert.Equal(500, summary.Results.Count);
         Assert.Empty(summary.Violations.Select(v => v.ToString()));
-        Assert.All(summary.Results, r => Assert.True(r.Steps >= 3000, $"seed {r.Seed} ran only {r.Steps} steps"));
+        Assert.All(summary.Results, r => Assert.True(r.Steps >= 5000, $"seed {r.Seed} ran only {r.Steps} steps"));
 
         // The runs must really exercise what they claim to.
         Assert.True(summary.Results.Sum(r => r.Crashes) > 300, "crashes");
