@@ -1,0 +1,747 @@
+using System.Collections.Immutable;
+
+namespace Synod.Consensus.Pbft;
+
+/// <summary>
+/// One PBFT replica (Castro and Liskov, OSDI 1999 and TOCS 2002) as a pure, deterministic state
+/// machine: requests arrive through <see cref="Submit"/>, peers' messages through <see cref="Step"/>,
+/// time through <see cref="Tick"/>; what the host must do comes back from <see cref="TakeReady"/>.
+/// Normal case (pre-prepare, prepare, commit, in-order execution, batching), checkpoints and
+/// watermarks, and view changes with prepared certificates. Not thread-safe.
+/// </summary>
+public sealed class PbftReplica
+{
+    private readonly PbftConfig _config;
+    private readonly IPbftAuthenticator _authenticator;
+    private readonly SortedDictionary<ulong, Slot> _slots = [];
+    private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, Checkpoint>> _checkpointVotes = [];
+    private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, ViewChange>> _viewChanges = [];
+    private readonly Queue<ClientRequest> _pendingRequests = new();
+    private readonly HashSet<(ulong Client, ulong Timestamp)> _queued = [];
+
+    // Requests this replica knows of and has not executed: while any exist, the view-change timer runs.
+    private readonly Dictionary<(ulong Client, ulong Timestamp), ClientRequest> _awaitingExecution = [];
+    private readonly Dictionary<ulong, ulong> _executedTimestamps = [];
+    private readonly List<PbftOutgoing> _outbox = [];
+    private readonly List<CommittedBatch> _toExecute = [];
+
+    private View _view;
+    private bool _viewChanging;
+    private SequenceNumber _nextSequence = new(1);
+    private SequenceNumber _lastExecuted;
+
+    // Invariant: _stableCheckpoint <= _lastExecuted, unless a state transfer is pending.
+    private SequenceNumber _stableCheckpoint;
+    private Digest _stableDigest;
+    private ImmutableArray<Checkpoint> _stableProof = ImmutableArray<Checkpoint>.Empty;
+    private SequenceNumber? _fetchStateUpTo;
+
+    private int _timerElapsed;
+    private int _timeoutTicks;
+
+    public PbftReplica(PbftConfig config, IPbftAuthenticator authenticator)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        config.Validate();
+        _config = config;
+        _authenticator = authenticator;
+        _timeoutTicks = config.RequestTimeoutTicks;
+    }
+
+    public ReplicaIndex Id => _config.Id;
+
+    public View View => _view;
+
+    public bool IsViewChanging => _viewChanging;
+
+    public bool IsPrimary => !_viewChanging && _view.Primary(_config.ReplicaCount) == _config.Id;
+
+    public SequenceNumber LastExecuted => _lastExecuted;
+
+    public SequenceNumber StableCheckpoint => _stableCheckpoint;
+
+    public PbftCounters Counters { get; } = new();
+
+    private SequenceNumber HighWatermark => _stableCheckpoint.Plus((ulong)_config.WatermarkWindow);
+
+    private ReplicaIndex Primary(View view) => view.Primary(_config.ReplicaCount);
+
+    /// <summary>The digest committed at <paramref name="sequence"/> here, if any (for checkers).</summary>
+    public bool TryGetCommitted(SequenceNumber sequence, out Digest digest)
+    {
+        digest = default;
+        if (_slots.TryGetValue(sequence.Value, out var slot) && slot.CommittedDigest is { } committed)
+        {
+            digest = committed;
+            return true;
+        }
+
+        return false;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /// <summary>
+    /// Accepts an authenticated client request: the primary queues it for the next pre-prepare; a
+    /// backup relays it to the primary and starts its view-change timer (Castro and Liskov §4.2).
+    /// Returns false when the request is already executed or the queue is full.
+    /// </summary>
+    public bool Submit(ClientRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_executedTimestamps.TryGetValue(request.Client, out var executed) && request.Timestamp <= executed)
+        {
+            return false;
+        }
+
+        var key = (request.Client, request.Timestamp);
+        if (IsPrimary)
+        {
+            if (_queued.Contains(key) || _awaitingExecution.ContainsKey(key) || _pendingRequests.Count >= _config.MaxPendingRequests)
+            {
+                return false;
+            }
+
+            _queued.Add(key);
+            _pendingRequests.Enqueue(request);
+            return true;
+        }
+
+        _awaitingExecution.TryAdd(key, request);
+        if (!_viewChanging)
+        {
+            Broadcast(new ForwardedRequest(_config.Id, request), to: Primary(_view));
+        }
+
+        return true;
+    }
+
+    /// <summary>Advances logical time: the view-change timer.</summary>
+    public void Tick()
+    {
+        if (_awaitingExecution.Count == 0 && !_viewChanging)
+        {
+            _timerElapsed = 0;
+            return;
+        }
+
+        _timerElapsed++;
+        if (_timerElapsed >= _timeoutTicks)
+        {
+            // Exponential back-off: each view change that does not lead to progress waits twice as
+            // long for the next one (Castro and Liskov §4.5.2), so a correct primary eventually
+            // stays long enough to make progress.
+            _timeoutTicks = Math.Min(_timeoutTicks * 2, _config.MaxViewChangeTimeoutTicks);
+            StartViewChange(_view.Next());
+        }
+    }
+
+    /// <summary>Feeds one message from a peer. Never throws on a peer's message; what it ignores it counts.</summary>
+    public void Step(PbftMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.From == _config.Id || message.From.Value < 0 || message.From.Value >= _config.ReplicaCount)
+        {
+            Counters.Misaddressed++;
+            return;
+        }
+
+        if (!IsAuthentic(message))
+        {
+            Counters.BadSignatures++;
+            return;
+        }
+
+        switch (message)
+        {
+            case PrePrepare m: OnPrePrepare(m); break;
+            case Prepare m: OnPrepare(m); break;
+            case Commit m: OnCommit(m); break;
+            case Checkpoint m: OnCheckpoint(m); break;
+            case ViewChange m: OnViewChange(m); break;
+            case NewView m: OnNewView(m); break;
+            case ForwardedRequest m: OnForwardedRequest(m); break;
+            default: Counters.Misaddressed++; break;
+        }
+    }
+
+    /// <summary>
+    /// The host executed up to <paramref name="sequence"/> (a multiple of the checkpoint interval)
+    /// and its state has digest <paramref name="stateDigest"/>; this replica announces a checkpoint.
+    /// </summary>
+    public void ReportCheckpoint(SequenceNumber sequence, Digest stateDigest)
+    {
+        Invariant.Holds(sequence <= _lastExecuted, $"checkpoint {sequence} beyond executed {_lastExecuted}");
+        var checkpoint = Sign(new Checkpoint(_config.Id, sequence, stateDigest));
+        RecordCheckpoint(checkpoint);
+        _outbox.Add(new PbftOutgoing(null, checkpoint));
+    }
+
+    /// <summary>The host installed the stable checkpoint state at <paramref name="sequence"/> fetched from peers.</summary>
+    public void StateTransferred(SequenceNumber sequence)
+    {
+        if (sequence <= _lastExecuted)
+        {
+            return;
+        }
+
+        _lastExecuted = sequence;
+        _fetchStateUpTo = null;
+        TryExecute();
+    }
+
+    public bool HasReady => _outbox.Count > 0 || _toExecute.Count > 0 || _fetchStateUpTo is not null || (IsPrimary && CanPropose);
+
+    public PbftReady TakeReady()
+    {
+        if (IsPrimary)
+        {
+            ProposeBatches();
+        }
+
+        var ready = new PbftReady { Messages = [.. _outbox], Execute = [.. _toExecute], FetchStateUpTo = _fetchStateUpTo };
+        _outbox.Clear();
+        _toExecute.Clear();
+        return ready;
+    }
+
+    // ---------------------------------------------------------------- normal case
+
+    private bool CanPropose => _pendingRequests.Count > 0 && _nextSequence <= HighWatermark;
+
+    private void ProposeBatches()
+    {
+        while (CanPropose)
+        {
+            var batch = ImmutableArray.CreateBuilder<ClientRequest>(Math.Min(_pendingRequests.Count, _config.MaxBatchSize));
+            while (batch.Count < _config.MaxBatchSize && _pendingRequests.TryDequeue(out var request))
+            {
+                _queued.Remove((request.Client, request.Timestamp));
+                if (!_executedTimestamps.TryGetValue(request.Client, out var executed) || request.Timestamp > executed)
+                {
+                    batch.Add(request);
+                    _awaitingExecution.TryAdd((request.Client, request.Timestamp), request);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            var requests = batch.ToImmutable();
+            var prePrepare = Sign(new PrePrepare(_config.Id, _view, _nextSequence, PbftEncoding.BatchDigest(requests), requests));
+            _nextSequence = _nextSequence.Next();
+            SlotFor(prePrepare.Sequence).PrePrepare = prePrepare;
+            _outbox.Add(new PbftOutgoing(null, prePrepare));
+        }
+    }
+
+    private void OnForwardedRequest(ForwardedRequest m)
+    {
+        if (IsPrimary)
+        {
+            Submit(m.Request);
+        }
+    }
+
+    private void OnPrePrepare(PrePrepare m)
+    {
+        if (!AcceptsAgreement(m.View, m.Sequence) || m.From != Primary(m.View) || Primary(m.View) == _config.Id)
+        {
+            return;
+        }
+
+        if (PbftEncoding.BatchDigest(m.Batch) != m.Digest)
+        {
+            Counters.DigestMismatches++;
+            return;
+        }
+
+        AcceptPrePrepare(m);
+    }
+
+    private void AcceptPrePrepare(PrePrepare m)
+    {
+        var slot = SlotFor(m.Sequence);
+        if (slot.PrePrepare is { } existing)
+        {
+            if (existing.Digest != m.Digest)
+            {
+                // A primary that assigns two batches to one sequence number is faulty; keep the first.
+                Counters.Equivocations++;
+            }
+
+            return;
+        }
+
+        if (slot.CommittedDigest is { } decided && decided != m.Digest)
+        {
+            Counters.Equivocations++;
+            return;
+        }
+
+        slot.PrePrepare = m;
+        foreach (var request in m.Batch)
+        {
+            if (!_executedTimestamps.TryGetValue(request.Client, out var executed) || request.Timestamp > executed)
+            {
+                _awaitingExecution.TryAdd((request.Client, request.Timestamp), request);
+            }
+        }
+
+        var prepare = Sign(new Prepare(_config.Id, m.View, m.Sequence, m.Digest));
+        slot.Prepares[_config.Id] = prepare;
+        _outbox.Add(new PbftOutgoing(null, prepare));
+        MaybePrepared(m.Sequence, slot);
+    }
+
+    private void OnPrepare(Prepare m)
+    {
+        if (!AcceptsAgreement(m.View, m.Sequence) || m.From == Primary(m.View))
+        {
+            return;
+        }
+
+        var slot = SlotFor(m.Sequence);
+        if (!slot.Prepares.TryAdd(m.From, m) && slot.Prepares[m.From].Digest != m.Digest)
+        {
+            Counters.Equivocations++;
+        }
+
+        MaybePrepared(m.Sequence, slot);
+    }
+
+    private void OnCommit(Commit m)
+    {
+        if (!AcceptsAgreement(m.View, m.Sequence))
+        {
+            return;
+        }
+
+        var slot = SlotFor(m.Sequence);
+        if (!slot.Commits.TryAdd(m.From, m) && slot.Commits[m.From].Digest != m.Digest)
+        {
+            Counters.Equivocations++;
+        }
+
+        MaybeCommitted(m.Sequence, slot);
+    }
+
+    // prepared(m, v, n, i): the pre-prepare and 2f matching prepares from distinct backups.
+    private void MaybePrepared(SequenceNumber sequence, Slot slot)
+    {
+        if (slot.CommitSent || slot.PrePrepare is not { } prePrepare)
+        {
+            return;
+        }
+
+        var matching = MatchingPrepares(slot, prePrepare);
+        if (matching.Length < 2 * _config.Faulty)
+        {
+            return;
+        }
+
+        slot.Certificate = new PreparedCertificate(prePrepare, matching);
+        slot.CommitSent = true;
+        var commit = Sign(new Commit(_config.Id, prePrepare.View, sequence, prePrepare.Digest));
+        slot.Commits[_config.Id] = commit;
+        _outbox.Add(new PbftOutgoing(null, commit));
+        MaybeCommitted(sequence, slot);
+    }
+
+    private ImmutableArray<Prepare> MatchingPrepares(Slot slot, PrePrepare prePrepare)
+    {
+        var primary = Primary(prePrepare.View);
+        var builder = ImmutableArray.CreateBuilder<Prepare>();
+        foreach (var (from, prepare) in slot.Prepares.OrderBy(p => p.Key.Value))
+        {
+            if (from != primary && prepare.View == prePrepare.View && prepare.Digest == prePrepare.Digest && builder.Count < 2 * _config.Faulty)
+            {
+                builder.Add(prepare);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    // committed-local(m, v, n, i): prepared and 2f+1 matching commits from distinct replicas.
+    private void MaybeCommitted(SequenceNumber sequence, Slot slot)
+    {
+        if (!slot.CommitSent || slot.CommittedDigest is not null || slot.PrePrepare is not { } prePrepare)
+        {
+            return;
+        }
+
+        var matching = slot.Commits.Values.Count(c => c.View == prePrepare.View && c.Digest == prePrepare.Digest);
+        if (matching < _config.Quorum)
+        {
+            return;
+        }
+
+        slot.CommittedDigest = prePrepare.Digest;
+        slot.CommittedBatch = prePrepare.Batch;
+        TryExecute();
+    }
+
+    // Executes committed batches strictly in sequence order (Castro and Liskov §4.2).
+    private void TryExecute()
+    {
+        while (_slots.TryGetValue(_lastExecuted.Value + 1, out var slot) && slot.CommittedDigest is not null)
+        {
+            _lastExecuted = _lastExecuted.Next();
+            _toExecute.Add(new CommittedBatch(_lastExecuted, _view, slot.CommittedBatch));
+            foreach (var request in slot.CommittedBatch)
+            {
+                _awaitingExecution.Remove((request.Client, request.Timestamp));
+                if (!_executedTimestamps.TryGetValue(request.Client, out var executed) || request.Timestamp > executed)
+                {
+                    _executedTimestamps[request.Client] = request.Timestamp;
+                }
+            }
+
+            // Progress: the timer restarts, and the back-off resets (Castro and Liskov §4.5.2).
+            _timerElapsed = 0;
+            _timeoutTicks = _config.RequestTimeoutTicks;
+        }
+    }
+
+    private bool AcceptsAgreement(View view, SequenceNumber sequence)
+    {
+        if (view != _view || _viewChanging)
+        {
+            Counters.WrongView++;
+            return false;
+        }
+
+        if (sequence <= _stableCheckpoint || sequence > HighWatermark)
+        {
+            Counters.OutsideWatermarks++;
+            return false;
+        }
+
+        return true;
+    }
+
+    private Slot SlotFor(SequenceNumber sequence)
+    {
+        if (!_slots.TryGetValue(sequence.Value, out var slot))
+        {
+            _slots[sequence.Value] = slot = new Slot();
+        }
+
+        return slot;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void OnCheckpoint(Checkpoint m)
+    {
+        if (m.Sequence <= _stableCheckpoint || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
+        {
+            Counters.OutsideWatermarks++;
+            return;
+        }
+
+        RecordCheckpoint(m);
+    }
+
+    private void RecordCheckpoint(Checkpoint m)
+    {
+        if (!_checkpointVotes.TryGetValue(m.Sequence.Value, out var votes))
+        {
+            _checkpointVotes[m.Sequence.Value] = votes = [];
+        }
+
+        votes.TryAdd(m.From, m);
+        var matching = votes.Values.Where(c => c.StateDigest == m.StateDigest).OrderBy(c => c.From.Value).ToImmutableArray();
+        if (matching.Length >= _config.Quorum)
+        {
+            MakeStable(m.Sequence, m.StateDigest, matching.Take(_config.Quorum).ToImmutableArray());
+        }
+    }
+
+    // A checkpoint proven by 2f+1 matching messages is stable: everything at or below it is
+    // garbage-collected and the watermarks move (Castro and Liskov §4.3).
+    private void MakeStable(SequenceNumber sequence, Digest digest, ImmutableArray<Checkpoint> proof)
+    {
+        if (sequence <= _stableCheckpoint)
+        {
+            return;
+        }
+
+        _stableCheckpoint = sequence;
+        _stableDigest = digest;
+        _stableProof = proof;
+        foreach (var key in _slots.Keys.Where(k => k <= sequence.Value).ToList())
+        {
+            _slots.Remove(key);
+        }
+
+        foreach (var key in _checkpointVotes.Keys.Where(k => k < sequence.Value).ToList())
+        {
+            _checkpointVotes.Remove(key);
+        }
+
+        if (_lastExecuted < sequence)
+        {
+            // A quorum is past us: fetch the checkpoint's state rather than the messages we missed.
+            _fetchStateUpTo = sequence;
+        }
+
+        if (_nextSequence <= sequence)
+        {
+            _nextSequence = sequence.Next();
+        }
+    }
+
+    // ---------------------------------------------------------------- view changes
+
+    private void StartViewChange(View newView)
+    {
+        if (newView <= _view && _viewChanging)
+        {
+            return;
+        }
+
+        Counters.ViewChangesStarted++;
+
+        // Requests queued at a deposed primary are not lost: they wait for the next primary.
+        while (_pendingRequests.TryDequeue(out var queued))
+        {
+            _awaitingExecution.TryAdd((queued.Client, queued.Timestamp), queued);
+        }
+
+        _queued.Clear();
+        _view = newView;
+        _viewChanging = true;
+        _timerElapsed = 0;
+        var prepared = _slots
+            .Where(s => s.Key > _stableCheckpoint.Value && s.Value.Certificate is not null)
+            .Select(s => s.Value.Certificate!)
+            .ToImmutableArray();
+        var viewChange = Sign(new ViewChange(_config.Id, newView, _stableCheckpoint, _stableDigest, _stableProof, prepared));
+        _outbox.Add(new PbftOutgoing(null, viewChange));
+        RecordViewChange(viewChange);
+    }
+
+    private void OnViewChange(ViewChange m)
+    {
+        if (m.NewView <= _view && !(m.NewView == _view && _viewChanging))
+        {
+            Counters.WrongView++;
+            return;
+        }
+
+        if (!IsValid(m))
+        {
+            Counters.InvalidCertificates++;
+            return;
+        }
+
+        RecordViewChange(m);
+
+        // Liveness (Castro and Liskov §4.5.2): f+1 replicas want a later view, so at least one
+        // correct replica does; join the smallest such view rather than wait for our own timer.
+        var later = _viewChanges.Where(v => v.Key > _view.Value).ToList();
+        var voters = later.SelectMany(v => v.Value.Keys).Distinct().Count();
+        if (voters >= _config.Faulty + 1)
+        {
+            StartViewChange(new View(later.Min(v => v.Key)));
+        }
+    }
+
+    private void RecordViewChange(ViewChange m)
+    {
+        if (!_viewChanges.TryGetValue(m.NewView.Value, out var votes))
+        {
+            _viewChanges[m.NewView.Value] = votes = [];
+        }
+
+        votes.TryAdd(m.From, m);
+        if (_viewChanging && m.NewView == _view && Primary(_view) == _config.Id && votes.Count >= _config.Quorum && votes.ContainsKey(_config.Id))
+        {
+            var proof = votes.Values.OrderBy(v => v.From.Value).Take(_config.Quorum).ToImmutableArray();
+            var prePrepares = ComputePrePrepares(_view, proof, sign: true);
+            var newView = Sign(new NewView(_config.Id, _view, proof, prePrepares));
+            _outbox.Add(new PbftOutgoing(null, newView));
+            EnterView(newView, proof, prePrepares);
+        }
+    }
+
+    private void OnNewView(NewView m)
+    {
+        if (m.View < _view || (m.View == _view && !_viewChanging) || m.From != Primary(m.View))
+        {
+            Counters.WrongView++;
+            return;
+        }
+
+        if (!IsValid(m))
+        {
+            Counters.InvalidCertificates++;
+            return;
+        }
+
+        _view = m.View;
+        EnterView(m, m.ViewChanges, m.PrePrepares);
+    }
+
+    private void EnterView(NewView newView, ImmutableArray<ViewChange> proof, ImmutableArray<PrePrepare> prePrepares)
+    {
+        _viewChanging = false;
+        _timerElapsed = 0;
+        foreach (var key in _viewChanges.Keys.Where(k => k <= newView.View.Value).ToList())
+        {
+            _viewChanges.Remove(key);
+        }
+
+        // Adopt the most recent stable checkpoint among the view changes.
+        var best = proof.MaxBy(v => v.StableCheckpoint.Value)!;
+        if (best.StableCheckpoint > _stableCheckpoint)
+        {
+            MakeStable(best.StableCheckpoint, best.StableDigest, best.CheckpointProof);
+        }
+
+        foreach (var slot in _slots.Values)
+        {
+            slot.ResetForView();
+        }
+
+        var maxSequence = _stableCheckpoint;
+        foreach (var prePrepare in prePrepares)
+        {
+            maxSequence = prePrepare.Sequence > maxSequence ? prePrepare.Sequence : maxSequence;
+            if (prePrepare.Sequence <= _stableCheckpoint)
+            {
+                continue;
+            }
+
+            if (newView.From == _config.Id)
+            {
+                SlotFor(prePrepare.Sequence).PrePrepare = prePrepare;
+            }
+            else
+            {
+                AcceptPrePrepare(prePrepare);
+            }
+        }
+
+        _nextSequence = maxSequence.Next();
+        ResubmitAwaiting(prePrepares);
+    }
+
+    // Requests known but not executed, and not re-proposed by the new view, go to the new primary.
+    private void ResubmitAwaiting(ImmutableArray<PrePrepare> prePrepares)
+    {
+        var reproposed = prePrepares.SelectMany(p => p.Batch).Select(r => (r.Client, r.Timestamp)).ToHashSet();
+        var awaiting = _awaitingExecution.Where(a => !reproposed.Contains(a.Key)).OrderBy(a => a.Key).Select(a => a.Value).ToList();
+        foreach (var request in awaiting)
+        {
+            if (IsPrimary)
+            {
+                _awaitingExecution.Remove((request.Client, request.Timestamp));
+                Submit(request);
+            }
+            else
+            {
+                Broadcast(new ForwardedRequest(_config.Id, request), to: Primary(_view));
+            }
+        }
+    }
+
+    // The pre-prepares a new primary must issue (Castro and Liskov §4.4): for every sequence number
+    // between the latest stable checkpoint and the highest prepared one in the proof, the request of
+    // the highest-view certificate, or the null request when none prepared.
+    private ImmutableArray<PrePrepare> ComputePrePrepares(View view, ImmutableArray<ViewChange> proof, bool sign)
+    {
+        var minSequence = proof.Max(v => v.StableCheckpoint.Value);
+        var maxSequence = minSequence;
+        var chosen = new SortedDictionary<ulong, PreparedCertificate>();
+        foreach (var certificate in proof.SelectMany(v => v.Prepared))
+        {
+            var sequence = certificate.Sequence.Value;
+            if (sequence <= minSequence)
+            {
+                continue;
+            }
+
+            maxSequence = Math.Max(maxSequence, sequence);
+            if (!chosen.TryGetValue(sequence, out var existing) || certificate.View > existing.View)
+            {
+                chosen[sequence] = certificate;
+            }
+        }
+
+        var primary = Primary(view);
+        var builder = ImmutableArray.CreateBuilder<PrePrepare>();
+        for (var sequence = minSequence + 1; sequence <= maxSequence; sequence++)
+        {
+            var batch = chosen.TryGetValue(sequence, out var certificate) ? certificate.PrePrepare.Batch : ImmutableArray<ClientRequest>.Empty;
+            var prePrepare = new PrePrepare(primary, view, new SequenceNumber(sequence), PbftEncoding.BatchDigest(batch), batch);
+            builder.Add(sign ? Sign(prePrepare) : prePrepare);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    private bool IsValid(ViewChange m)
+    {
+        if (m.StableCheckpoint.Value > 0)
+        {
+            var distinct = m.CheckpointProof.Select(c => c.From).Distinct().Count();
+            if (distinct < _config.Quorum
+                || m.CheckpointProof.Any(c => c.Sequence != m.StableCheckpoint || c.StateDigest != m.StableDigest || !IsAuthentic(c)))
+            {
+                return false;
+            }
+        }
+
+        var high = m.StableCheckpoint.Plus((ulong)_config.WatermarkWindow);
+        return m.Prepared.All(c => c.Sequence > m.StableCheckpoint && c.Sequence <= high && c.View < m.NewView && IsValid(c));
+    }
+
+    private bool IsValid(PreparedCertificate certificate)
+    {
+        var prePrepare = certificate.PrePrepare;
+        var primary = Primary(prePrepare.View);
+        if (prePrepare.From != primary || !IsAuthentic(prePrepare) || PbftEncoding.BatchDigest(prePrepare.Batch) != prePrepare.Digest)
+        {
+            return false;
+        }
+
+        var backups = certificate.Prepares
+            .Where(p => p.From != primary && p.View == prePrepare.View && p.Sequence == prePrepare.Sequence && p.Digest == prePrepare.Digest && IsAuthentic(p))
+            .Select(p => p.From)
+            .Distinct()
+            .Count();
+        return backups >= 2 * _config.Faulty;
+    }
+
+    private bool IsValid(NewView m)
+    {
+        var senders = m.ViewChanges.Select(v => v.From).Distinct().Count();
+        if (senders < _config.Quorum || m.ViewChanges.Any(v => v.NewView != m.View || !IsAuthentic(v) || !IsValid(v)))
+        {
+            return false;
+        }
+
+        // The new primary must have derived exactly the pre-prepares the proof implies.
+        var expected = ComputePrePrepares(m.View, m.ViewChanges, sign: false);
+        return expected.Length == m.PrePrepares.Length
+            && expected.Zip(m.PrePrepares).All(p => p.First.Sequence == p.Second.Sequence && p.First.Digest == p.Second.Digest
+                && p.Second.View == m.View && p.Second.From == m.From && IsAuthentic(p.Second)
+                && PbftEncoding.BatchDigest(p.Second.Batch) == p.Second.Digest);
+    }
+
+    private bool IsAuthentic(PbftMessage message) =>
+        _authenticator.Verify(message.From, PbftEncoding.SigningBytes(message), message.Signature.Span);
+
+    private T Sign<T>(T message)
+        where T : PbftMessage => message with { Signature = _authenticator.Sign(PbftEncoding.SigningBytes(message)) };
+
+    private void Broadcast(PbftMessage message, ReplicaIndex? to) => _outbox.Add(new PbftOutgoing(to, Sign(message)));
+}

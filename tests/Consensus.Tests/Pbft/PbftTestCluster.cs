@@ -1,0 +1,125 @@
+using System.Text;
+using Synod.Consensus.Pbft;
+
+namespace Synod.Consensus.Tests.Pbft;
+
+/// <summary>
+/// n PBFT replicas wired in memory with a FIFO network. Replicas can be silenced, and a filter
+/// can rewrite or drop any message, which is how tests make a replica Byzantine.
+/// </summary>
+internal sealed class PbftTestCluster
+{
+    private readonly Queue<(int To, PbftMessage Message)> _network = new();
+
+    public PbftTestCluster(int n, int checkpointInterval = 4, int timeoutTicks = 10)
+    {
+        var secrets = TestAuthenticator.Secrets(n);
+        Replicas = Enumerable.Range(0, n)
+            .Select(i => new PbftReplica(
+                new PbftConfig { ReplicaCount = n, Id = new ReplicaIndex(i), CheckpointInterval = checkpointInterval, WatermarkWindow = checkpointInterval * 4, RequestTimeoutTicks = timeoutTicks, MaxViewChangeTimeoutTicks = timeoutTicks * 64 },
+                new TestAuthenticator(new ReplicaIndex(i), secrets)))
+            .ToArray();
+        Executed = Enumerable.Range(0, n).Select(_ => new List<string>()).ToArray();
+    }
+
+    public PbftReplica[] Replicas { get; }
+
+    /// <summary>What each replica executed, as "seq:client@timestamp" strings in order.</summary>
+    public List<string>[] Executed { get; }
+
+    public HashSet<int> Silent { get; } = [];
+
+    /// <summary>Rewrites (or drops, by returning null) a message from one replica to another.</summary>
+    public Func<int, int, PbftMessage, PbftMessage?>? Filter { get; set; }
+
+    public static ClientRequest Request(ulong client, ulong timestamp, string operation = "op") =>
+        new(client, timestamp, Encoding.UTF8.GetBytes(operation));
+
+    public void SubmitToAll(ClientRequest request)
+    {
+        foreach (var replica in Replicas)
+        {
+            replica.Submit(request);
+        }
+    }
+
+    public void Stabilize()
+    {
+        for (var round = 0; round < 100_000; round++)
+        {
+            var progressed = false;
+            for (var i = 0; i < Replicas.Length; i++)
+            {
+                if (Replicas[i].HasReady)
+                {
+                    Handle(i, Replicas[i].TakeReady());
+                    progressed = true;
+                }
+            }
+
+            while (_network.TryDequeue(out var item))
+            {
+                Replicas[item.To].Step(item.Message);
+                progressed = true;
+            }
+
+            if (!progressed)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("did not stabilize");
+    }
+
+    public void TickAll(int ticks)
+    {
+        for (var t = 0; t < ticks; t++)
+        {
+            foreach (var replica in Replicas)
+            {
+                replica.Tick();
+            }
+
+            Stabilize();
+        }
+    }
+
+    private void Handle(int from, PbftReady ready)
+    {
+        foreach (var batch in ready.Execute)
+        {
+            foreach (var request in batch.Batch)
+            {
+                Executed[from].Add($"{batch.Sequence}:{request.Client}@{request.Timestamp}");
+            }
+
+            if (batch.Sequence.Value % 4 == 0)
+            {
+                Replicas[from].ReportCheckpoint(batch.Sequence, Digest.Of(Encoding.UTF8.GetBytes(string.Join(',', Executed[from]))));
+            }
+        }
+
+        if (Silent.Contains(from))
+        {
+            return;
+        }
+
+        foreach (var outgoing in ready.Messages)
+        {
+            for (var to = 0; to < Replicas.Length; to++)
+            {
+                if (to == from || (outgoing.To is { } target && target.Value != to))
+                {
+                    continue;
+                }
+
+                var message = Filter is null ? outgoing.Message : Filter(from, to, outgoing.Message);
+                if (message is not null)
+                {
+                    _network.Enqueue((to, message));
+                }
+            }
+        }
+    }
+}
