@@ -1,4 +1,5 @@
 using Synod.Consensus.Raft;
+using Synod.Simulation;
 using Synod.Simulation.Raft;
 
 namespace Synod.Simulation.Tests;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Synod.Consensus.Raft;
+using Synod.Simulation;
 using Synod.Simulation.Raft;
 
 namespace Synod.Cli.Commands;

@@ -19,12 +19,10 @@ public sealed class RaftSimulation
     private readonly SimNetwork _network;
     private readonly List<SimNode> _nodes = [];
     private readonly List<SimClient> _clients = [];
-    private readonly PriorityQueue<SimEvent, (long Time, long Sequence)> _events = new();
+    private readonly EventQueue<SimEvent> _events = new();
     private readonly List<string> _trace = [];
     private readonly Membership _initialMembership;
 
-    private long _now;
-    private long _sequence;
     private long _steps;
     private ulong _nextReadContext;
     private bool _healed;
@@ -71,12 +69,12 @@ public sealed class RaftSimulation
         }
         catch (SimulationViolationException e)
         {
-            violation = new Violation(_options.Seed, e.Invariant, e.Detail, _steps, _now);
+            violation = new Violation(_options.Seed, e.Invariant, e.Detail, _steps, Now);
         }
         catch (InvariantViolationException e)
         {
             // The core fail-stopped on one of its own invariants: in simulation that fails the run.
-            violation = new Violation(_options.Seed, "Core Invariant", e.Message, _steps, _now);
+            violation = new Violation(_options.Seed, "Core Invariant", e.Message, _steps, Now);
         }
 
         if (violation is not null)
@@ -85,7 +83,7 @@ public sealed class RaftSimulation
         }
 
         return new RaftSimulationResult(
-            _options.Seed, violation, _steps, _now, _checker.Elections, (long)_checker.CommittedLength.Value, _writesAcknowledged,
+            _options.Seed, violation, _steps, Now, _checker.Elections, (long)_checker.CommittedLength.Value, _writesAcknowledged,
             _checker.ReadsChecked, _crashes, _network.Partitions, _snapshotsInstalled, _membershipChanges, _transfers, _trace);
     }
 
@@ -115,9 +113,8 @@ public sealed class RaftSimulation
 
     private void Loop()
     {
-        while (_events.TryDequeue(out var next, out var at))
+        while (_events.TryNext(out var next))
         {
-            _now = at.Time;
             if (!_healed && _steps >= _options.Steps)
             {
                 Heal();
@@ -126,7 +123,7 @@ public sealed class RaftSimulation
             _steps++;
             if (_steps > (_options.Steps * 20L) + 200_000)
             {
-                throw new SimulationViolationException("Termination", $"the run did not settle: {_steps} steps, {_now - _healedAt}ms after healing");
+                throw new SimulationViolationException("Termination", $"the run did not settle: {_steps} steps, {Now - _healedAt}ms after healing");
             }
 
             Process(next);
@@ -333,7 +330,7 @@ public sealed class RaftSimulation
     {
         foreach (var message in ready.Messages)
         {
-            foreach (var delay in _network.Route(message, _healed))
+            foreach (var delay in _network.Route((int)message.From.Value, (int)message.To.Value, _healed))
             {
                 Schedule(delay, new DeliverEvent(message));
             }
@@ -387,7 +384,7 @@ public sealed class RaftSimulation
             Sequence = client.Sequence,
             Value = (client.Id * 1_000_000L) + (long)client.Sequence,
             LowestIndex = _checker.MaxAcknowledgedWrite,
-            InvokedAt = _now,
+            InvokedAt = Now,
         };
         Submit(client);
     }
@@ -554,7 +551,7 @@ public sealed class RaftSimulation
         {
             case 0:
             case 1:
-                ScheduleHeal(_network.CutRandomPartition(_nodes.Count, leader?.Id));
+                ScheduleHeal(_network.CutRandomPartition(_nodes.Count, leader is null ? null : (int)leader.Id.Value));
                 break;
             case 2:
             case 3:
@@ -681,7 +678,7 @@ public sealed class RaftSimulation
     private void Heal()
     {
         _healed = true;
-        _healedAt = _now;
+        _healedAt = Now;
         _network.HealAll();
         foreach (var node in _nodes)
         {
@@ -730,7 +727,7 @@ public sealed class RaftSimulation
             _leaderSeenAfterHeal = true;
         }
 
-        var elapsedTicks = (_now - _healedAt) / _options.TickMillis;
+        var elapsedTicks = (Now - _healedAt) / _options.TickMillis;
         if (!_leaderSeenAfterHeal && elapsedTicks > _options.LeaderDeadlineTicks)
         {
             throw new SimulationViolationException("Liveness", $"no leader {_options.LeaderDeadlineTicks} ticks after faults healed");
@@ -751,13 +748,15 @@ public sealed class RaftSimulation
         return false;
     }
 
-    private void Schedule(long delay, SimEvent e) => _events.Enqueue(e, (_now + delay, _sequence++));
+    private long Now => _events.Now;
+
+    private void Schedule(long delay, SimEvent e) => _events.Schedule(delay, e);
 
     private void Trace(string line)
     {
         if (_options.Trace)
         {
-            _trace.Add($"{_now,7}ms #{_steps,-6} {line}");
+            _trace.Add($"{Now,7}ms #{_steps,-6} {line}");
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Synod.Simulation.Raft;
+namespace Synod.Simulation;
 
 /// <summary>Raised inside a run when a checker finds a violation; carries the invariant's name.</summary>
 public sealed class SimulationViolationException : Exception

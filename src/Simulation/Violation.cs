@@ -1,4 +1,4 @@
-namespace Synod.Simulation.Raft;
+namespace Synod.Simulation;
 
 /// <summary>A broken invariant or liveness property, with the seed and the moment it was seen.</summary>
 public sealed record Violation(ulong Seed, string Invariant, string Detail, long Step, long TimeMillis)

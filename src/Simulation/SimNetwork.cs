@@ -1,13 +1,12 @@
 using Synod.Consensus;
-using Synod.Consensus.Raft;
 
-namespace Synod.Simulation.Raft;
+namespace Synod.Simulation;
 
 /// <summary>
-/// The simulated network: per-link cuts (so partitions may be symmetric, one-way or partial), and
+/// The simulated network shared by every protocol's simulator (nodes numbered from 1): per-link cuts (so partitions may be symmetric, one-way or partial), and
 /// "weather" — drop, duplicate and long-delay rates — all drawn from the run's seeded random source.
 /// </summary>
-internal sealed class SimNetwork
+public sealed class SimNetwork
 {
     private readonly SplitMix64Random _random;
     private readonly List<string>? _trace;
@@ -27,11 +26,10 @@ internal sealed class SimNetwork
 
     public long Partitions { get; private set; }
 
-    /// <summary>The delays (ms) at which copies of <paramref name="message"/> arrive; empty when it is lost.</summary>
-    public IEnumerable<long> Route(RaftMessage message, bool healed)
+    /// <summary>The delays (ms) at which copies of a message from node <paramref name="from"/> to node
+    /// <paramref name="to"/> arrive; empty when it is lost.</summary>
+    public IEnumerable<long> Route(int from, int to, bool healed)
     {
-        var from = (int)message.From.Value;
-        var to = (int)message.To.Value;
         if (to <= 0 || to >= _cuts.GetLength(0) || _cuts[from, to] > 0)
         {
             yield break;
@@ -59,11 +57,11 @@ internal sealed class SimNetwork
     /// Cuts links in one of the shapes real networks fail in; returns the cut's id for healing
     /// (0 when nothing was cut).
     /// </summary>
-    public int CutRandomPartition(int nodes, ReplicaId? leader)
+    public int CutRandomPartition(int nodes, int? leader)
     {
         var links = new List<(int From, int To)>();
         var ids = Enumerable.Range(1, nodes).ToList();
-        var lead = leader is { } l ? (int)l.Value : ids[_random.Next(ids.Count)];
+        var lead = leader ?? ids[_random.Next(ids.Count)];
         var others = ids.Where(i => i != lead).ToList();
         string shape;
         switch (_random.Next(5))
