@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Synod.Consensus.Raft;
 using Synod.Simulation;
+using Synod.Simulation.Pbft;
 using Synod.Simulation.Raft;
 
 namespace Synod.Cli.Commands;
@@ -13,6 +14,7 @@ internal static class SimCommand
     {
         var sim = new Command("sim", "Run the deterministic simulator");
         sim.Subcommands.Add(CreateRaft());
+        sim.Subcommands.Add(CreatePbft());
         return sim;
     }
 
@@ -56,6 +58,71 @@ internal static class SimCommand
             return Run(options, parse.GetValue(start), parse.GetValue(seeds));
         });
         return command;
+    }
+
+    private static Command CreatePbft()
+    {
+        var seeds = new Option<int>("--seeds") { Description = "How many seeds to run", DefaultValueFactory = _ => 100 };
+        var start = new Option<ulong>("--start") { Description = "First seed", DefaultValueFactory = _ => 1 };
+        var f = new Option<int>("--f") { Description = "Faults tolerated (1 or 2); the group has 3f+1 replicas", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "Events per seed while network faults are active", DefaultValueFactory = _ => 3000 };
+        var byzantine = new Option<ByzantineMode>("--byzantine") { Description = "Which replicas may be Byzantine: none, primary, backup or random", DefaultValueFactory = _ => ByzantineMode.Random };
+        var colluders = new Option<int?>("--colluders") { Description = "Make this many replicas collude (f+1 breaks the fault assumption; for the canary)" };
+        var calm = new Option<bool>("--no-network-faults") { Description = "Keep the network reliable (only Byzantine replicas misbehave)" };
+        var trace = new Option<bool>("--trace") { Description = "Print a readable event trace of each seed (use with --seeds 1)" };
+        f.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is not (1 or 2))
+            {
+                result.AddError("--f must be 1 or 2");
+            }
+        });
+        var command = new Command("pbft", "Simulate PBFT groups with Byzantine replicas and check agreement and liveness") { seeds, start, f, steps, byzantine, colluders, calm, trace };
+        command.SetAction(parse =>
+        {
+            var options = new PbftSimulationOptions
+            {
+                F = parse.GetValue(f),
+                Steps = parse.GetValue(steps),
+                Byzantine = parse.GetValue(byzantine),
+                ColludingReplicas = parse.GetValue(colluders),
+                NetworkFaults = !parse.GetValue(calm),
+                Trace = parse.GetValue(trace),
+            };
+            return RunPbft(options, parse.GetValue(start), parse.GetValue(seeds));
+        });
+        return command;
+    }
+
+    private static int RunPbft(PbftSimulationOptions options, ulong start, int count)
+    {
+        var (results, elapsed) = PbftSimulationRunner.RunSeeds(options, start, count);
+        if (options.Trace)
+        {
+            foreach (var result in results)
+            {
+                Console.WriteLine($"--- seed {result.Seed}");
+                foreach (var line in result.Trace)
+                {
+                    Console.WriteLine(line);
+                }
+            }
+        }
+
+        var violations = results.Where(r => r.Violation is not null).Select(r => r.Violation!).ToList();
+        foreach (var violation in violations)
+        {
+            Console.WriteLine($"VIOLATION {violation}");
+            Console.WriteLine($"  replay: {PbftSimulationRunner.ReplayCommand(violation, options)}");
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{results.Count} seeds in {elapsed.TotalSeconds:F1}s ({results.Count / Math.Max(elapsed.TotalSeconds, 1e-9):F1} seeds/s): " +
+            $"{results.Count(r => r.Byzantine != "none")} with Byzantine replicas, {results.Sum(r => r.RequestsAccepted)} requests accepted, {results.Sum(r => r.BatchesExecuted)} batches executed, " +
+            $"{results.Sum(r => r.ViewChanges)} view changes, {results.Sum(r => r.MessagesRejected)} messages rejected, {results.Sum(r => r.StateTransfers)} state transfers"));
+        Console.WriteLine($"pbft sim: {results.Count} seeds, {violations.Count} violations");
+        return violations.Count == 0 ? 0 : 1;
     }
 
     private static int Run(RaftSimulationOptions options, ulong start, int count)

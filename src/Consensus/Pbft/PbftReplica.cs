@@ -61,6 +61,9 @@ public sealed class PbftReplica
 
     public SequenceNumber StableCheckpoint => _stableCheckpoint;
 
+    /// <summary>The state digest the stable checkpoint proves; a fetched state must match it.</summary>
+    public Digest StableDigest => _stableDigest;
+
     public PbftCounters Counters { get; } = new();
 
     private SequenceNumber HighWatermark => _stableCheckpoint.Plus((ulong)_config.WatermarkWindow);
