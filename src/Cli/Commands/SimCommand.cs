@@ -15,6 +15,7 @@ internal static class SimCommand
         var sim = new Command("sim", "Run the deterministic simulator");
         sim.Subcommands.Add(CreateRaft());
         sim.Subcommands.Add(CreatePbft());
+        sim.Subcommands.Add(OmCommand.Create());
         return sim;
     }
 
