@@ -125,7 +125,7 @@ public sealed class LeaseReadTests
         }
 
         Assert.NotNull(cluster.Leader(a, b));
-        Assert.True(cluster.Node(b).Counters.VotesIgnoredInLease > 0, "the restarted replica never ignored a vote request");
+        Assert.True(cluster.Node(a).Counters.VotesIgnoredInLease + cluster.Node(b).Counters.VotesIgnoredInLease > 0, "the restart guard never held back a campaign or a vote");
     }
 
     [Fact]

@@ -38,6 +38,14 @@ public static class MembershipCodec
             return false;
         }
 
+        // Ids must be non-zero and appear once, in one role: a payload that breaks this is refused
+        // here rather than tripping Membership's invariants.
+        var all = voters.Concat(learners).ToList();
+        if (all.Any(id => id.IsNone) || all.Distinct().Count() != all.Count)
+        {
+            return false;
+        }
+
         result = Membership.Create(voters, learners);
         return true;
     }

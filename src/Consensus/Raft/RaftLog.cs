@@ -121,6 +121,12 @@ internal sealed class RaftLog
         }
 
         lastNewIndex = previous.Index.Plus((ulong)entries.Length);
+        if (ConflictsWithCommitted(entries))
+        {
+            lastNewIndex = LogIndex.Zero;
+            return false;
+        }
+
         for (var i = 0; i < entries.Length; i++)
         {
             var entry = entries[i];
@@ -145,6 +151,28 @@ internal sealed class RaftLog
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether the entries would overwrite a committed entry with a different one. A correct leader
+    /// never sends that (Leader Completeness), so such a message is refused, never applied.
+    /// </summary>
+    public bool ConflictsWithCommitted(ImmutableArray<Entry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Index > Committed)
+            {
+                return false;
+            }
+
+            if (entry.Index > SnapshotIndex && EntryAt(entry.Index).Term != entry.Term)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -8,15 +8,32 @@ namespace Synod.Consensus.Raft;
 internal static class RaftMessageValidator
 {
     /// <summary>Returns why the message is malformed, or null when it is well formed.</summary>
-    public static string? Check(RaftMessage message, RaftConfig config) => message switch
+    // Terms this large can only come from a corrupt or hostile peer; adopting one would let the next
+    // election wrap the term around to 0.
+    private const ulong MaxPlausibleTerm = ulong.MaxValue / 2;
+
+    public static string? Check(RaftMessage message, RaftConfig config)
     {
-        AppendEntries m => CheckEntries(m),
-        InstallSnapshot m => CheckSnapshotChunk(m, config),
-        _ => null,
-    };
+        if (message.Term.Value > MaxPlausibleTerm)
+        {
+            return $"implausible term {message.Term}";
+        }
+
+        return message switch
+        {
+            AppendEntries m => CheckEntries(m),
+            InstallSnapshot m => CheckSnapshotChunk(m, config),
+            _ => null,
+        };
+    }
 
     private static string? CheckEntries(AppendEntries m)
     {
+        if (m.Entries.IsDefault)
+        {
+            return "entries missing";
+        }
+
         if (m.Previous.Term > m.Term)
         {
             return "previous entry from a later term than the message";
@@ -50,6 +67,11 @@ internal static class RaftMessageValidator
 
     private static string? CheckSnapshotChunk(InstallSnapshot m, RaftConfig config)
     {
+        if (m.Metadata?.Membership is null)
+        {
+            return "snapshot metadata missing";
+        }
+
         var size = m.Metadata.SizeBytes;
         if (size < 0 || size > config.MaxSnapshotBytes)
         {

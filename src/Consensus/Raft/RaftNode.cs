@@ -47,6 +47,10 @@ public sealed class RaftNode
     // Whether this leader sent TimeoutNow in its term; if so it holds no lease any more.
     private bool _timeoutNowSent;
 
+    // The tick at which a leader was last heard from. In lease mode a restarted replica starts as if
+    // it had just heard from one, because it forgot when it really did.
+    private long _lastLeaderContactTick;
+
     // What the host was last handed, so a Ready carries only changes.
     private HardState _handedHardState;
     private SoftState _handedSoftState;
@@ -68,6 +72,7 @@ public sealed class RaftNode
         _vote = hardState.Vote;
         _handedHardState = new HardState(_term, _vote, _log.Committed);
         _handedSoftState = new SoftState(ReplicaId.None, RaftRole.Follower);
+        _lastLeaderContactTick = config.ReadMode == ReadMode.LeaseBased ? 0 : -(long)config.ElectionTimeoutTicks;
         ResetElectionTimer();
     }
 
@@ -364,12 +369,7 @@ public sealed class RaftNode
             // A replica that hears from a live leader ignores vote requests, so a server that was
             // removed or cut off cannot disrupt the group (thesis §4.2.3). Leadership transfer is
             // the deliberate exception.
-            var inLease = _config.CheckQuorum && !_leader.IsNone && _electionElapsed < _config.ElectionTimeoutTicks;
-
-            // Lease reads rely on no replica voting within an election timeout of hearing from the
-            // leader; a restarted replica has forgotten when it last did, so it waits one timeout.
-            inLease |= _config.ReadMode == ReadMode.LeaseBased && _now < _config.ElectionTimeoutTicks;
-            if (inLease && !request.IsLeadershipTransfer)
+            if (InLease && !request.IsLeadershipTransfer)
             {
                 Counters.VotesIgnoredInLease++;
                 return false;
@@ -468,6 +468,14 @@ public sealed class RaftNode
     {
         if (!IsPromotable)
         {
+            return;
+        }
+
+        if (_config.ReadMode == ReadMode.LeaseBased && !leadershipTransfer && !preVoteWon && InLease)
+        {
+            // Lease reads rely on every replica that acknowledged the leader not voting, even for
+            // itself, for an election timeout; an explicit Campaign() must wait too.
+            Counters.VotesIgnoredInLease++;
             return;
         }
 
@@ -593,6 +601,7 @@ public sealed class RaftNode
         {
             _term = term;
             _vote = ReplicaId.None;
+            _snapshotReceiver.Reset();
         }
 
         if (_role == RaftRole.Leader)
@@ -657,8 +666,15 @@ public sealed class RaftNode
 
     // ---------------------------------------------------------------- follower side
 
+    // A replica that heard from a live leader within the election timeout (or leads) neither votes
+    // for others nor, with lease reads, campaigns itself. Measured from the last contact, which no
+    // role or term change resets, so a stale message that raises our term cannot lift it.
+    private bool InLease =>
+        _config.CheckQuorum && (_role == RaftRole.Leader || _now - _lastLeaderContactTick < _config.ElectionTimeoutTicks);
+
     private void HeardFromLeader(RaftMessage m)
     {
+        _lastLeaderContactTick = _now;
         if (_role != RaftRole.Follower)
         {
             BecomeFollower(m.Term, m.From);
@@ -682,6 +698,12 @@ public sealed class RaftNode
         {
             // Everything up to our snapshot is committed and so matches the leader's log.
             Send(new AppendEntriesResponse(_config.Id, m.From, _term, true, _log.Committed, LogIndex.Zero, default));
+            return;
+        }
+
+        if (_log.MatchTerm(m.Previous.Index, m.Previous.Term) && _log.ConflictsWithCommitted(m.Entries))
+        {
+            Counters.MalformedMessages++;
             return;
         }
 
@@ -728,7 +750,7 @@ public sealed class RaftNode
             return;
         }
 
-        var snapshot = _snapshotReceiver.Accept(m, out var nextOffset);
+        var snapshot = _snapshotReceiver.Accept(m.From, m.Term, m, out var nextOffset);
         if (snapshot is null)
         {
             Send(new InstallSnapshotResponse(_config.Id, m.From, _term, metadata.Index, nextOffset, Installed: false));
@@ -1091,8 +1113,10 @@ public sealed class RaftNode
             return;
         }
 
-        if (m.SnapshotIndex != progress.SendingSnapshot!.Metadata.Index)
+        if (m.SnapshotIndex != progress.SendingSnapshot!.Metadata.Index || m.NextOffset == progress.SnapshotOffset)
         {
+            // Stale, or a duplicate of an answer already acted on: sending again would start a
+            // second chunk stream; the retransmission timer covers a lost chunk.
             return;
         }
 

@@ -5,7 +5,8 @@ namespace Synod.Consensus.Raft;
 /// <summary>
 /// Everything the host must do after a batch of steps, in this order:
 /// <list type="number">
-/// <item>Persist, atomically or in this order: <see cref="Snapshot"/> (replacing the log it covers),
+/// <item>Persist, atomically or in this order: <see cref="Snapshot"/> (a snapshot received from the
+/// leader replaces the whole stored log, not only the prefix it covers),
 /// <see cref="Entries"/> (first dropping any stored entries at or after <c>Entries[0].Index</c>),
 /// then <see cref="HardState"/>.</item>
 /// <item>Only then send <see cref="Messages"/>: votes and acknowledgements in them promise that the

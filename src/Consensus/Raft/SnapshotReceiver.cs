@@ -7,6 +7,10 @@ namespace Synod.Consensus.Raft;
 internal sealed class SnapshotReceiver
 {
     private SnapshotMetadata? _metadata;
+
+    // A transfer is one sender's snapshot in one term: chunks of equal-looking snapshots from two
+    // leaders must never be spliced, since two replicas may encode one state differently.
+    private (ReplicaId Sender, Term Term) _source;
     private byte[] _buffer = [];
     private long _received;
 
@@ -17,10 +21,16 @@ internal sealed class SnapshotReceiver
     /// Accepts a chunk. Returns the complete snapshot when the last chunk arrives, else null;
     /// <paramref name="nextOffset"/> is the byte expected next.
     /// </summary>
-    public Snapshot? Accept(InstallSnapshot chunk, out long nextOffset)
+    public Snapshot? Accept(ReplicaId sender, Term term, InstallSnapshot chunk, out long nextOffset)
     {
+        if (_metadata is not null && _source != (sender, term))
+        {
+            Reset();
+        }
+
         if (chunk.Offset == 0 && !Equals(_metadata, chunk.Metadata))
         {
+            _source = (sender, term);
             // The size was checked against MaxSnapshotBytes by RaftMessageValidator.
             _metadata = chunk.Metadata;
             _buffer = new byte[chunk.Metadata.SizeBytes];
