@@ -17,6 +17,9 @@ public sealed record PbftConfig
     /// <summary>Ticks a backup waits for a known request to execute before it votes for a new view.</summary>
     public int RequestTimeoutTicks { get; init; } = 20;
 
+    /// <summary>Ticks between re-sends of this replica's part of unfinished agreements.</summary>
+    public int RetransmitTicks { get; init; } = 5;
+
     /// <summary>Largest view-change timeout after exponential back-off.</summary>
     public int MaxViewChangeTimeoutTicks { get; init; } = 640;
 
@@ -38,6 +41,7 @@ public sealed record PbftConfig
         Require(WatermarkWindow >= CheckpointInterval && WatermarkWindow % CheckpointInterval == 0, "WatermarkWindow must be a positive multiple of CheckpointInterval");
         Require(RequestTimeoutTicks >= 1, "RequestTimeoutTicks must be at least 1");
         Require(MaxViewChangeTimeoutTicks >= RequestTimeoutTicks, "MaxViewChangeTimeoutTicks must be at least RequestTimeoutTicks");
+        Require(RetransmitTicks >= 1, "RetransmitTicks must be at least 1");
         Require(MaxBatchSize >= 1, "MaxBatchSize must be at least 1");
         Require(MaxPendingRequests >= 1, "MaxPendingRequests must be at least 1");
     }

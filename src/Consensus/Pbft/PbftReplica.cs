@@ -38,6 +38,21 @@ public sealed class PbftReplica
 
     private int _timerElapsed;
     private int _timeoutTicks;
+    private long _ticks;
+
+    // The last view-change message this replica sent, and the new-view message it sent as primary:
+    // re-sent until the view settles, since either can be lost.
+    private ViewChange? _ownViewChange;
+    private NewView? _lastNewView;
+
+    // Our own recent view-change messages by view, so a replica that fell behind can still gather
+    // a quorum for a view we have already left (bounded to the most recent few).
+    private readonly SortedDictionary<ulong, ViewChange> _ownViewChanges = [];
+    private const int OwnViewChangesKept = 16;
+
+    // When we last helped each replica that was behind; at most once per retransmission period, or
+    // two replicas that both passed a view would bounce their old votes forever.
+    private readonly Dictionary<ReplicaIndex, long> _lastHelpedTick = [];
 
     public PbftReplica(PbftConfig config, IPbftAuthenticator authenticator)
     {
@@ -120,11 +135,20 @@ public sealed class PbftReplica
         return true;
     }
 
-    /// <summary>Advances logical time: the view-change timer.</summary>
+    /// <summary>Advances logical time: retransmissions and the view-change timer.</summary>
     public void Tick()
     {
-        if (_awaitingExecution.Count == 0 && !_viewChanging)
+        _ticks++;
+        if (_ticks % _config.RetransmitTicks == 0)
         {
+            Retransmit();
+        }
+
+        if (_viewChanging ? !QuorumWantsCurrentView() : _awaitingExecution.Count == 0)
+        {
+            // During a view change the timer starts only once 2f+1 replicas want this view
+            // (Castro and Liskov §4.5.2); otherwise a replica could run through views alone and
+            // never meet the others again.
             _timerElapsed = 0;
             return;
         }
@@ -208,6 +232,52 @@ public sealed class PbftReplica
         _toExecute.Clear();
         return ready;
     }
+
+    // Messages can be lost; this replica re-sends its own part of every unfinished agreement so a
+    // slot completes without waiting for a view change (the BFT library's retransmission, Castro's
+    // thesis §5.2).
+    private void Retransmit()
+    {
+        if (_viewChanging)
+        {
+            if (_ownViewChange is not null)
+            {
+                _outbox.Add(new PbftOutgoing(null, _ownViewChange));
+            }
+
+            return;
+        }
+
+        foreach (var (sequence, slot) in _slots)
+        {
+            if (sequence <= _lastExecuted.Value || slot.PrePrepare is not { } prePrepare || prePrepare.View != _view)
+            {
+                continue;
+            }
+
+            if (prePrepare.From == _config.Id)
+            {
+                _outbox.Add(new PbftOutgoing(null, prePrepare));
+            }
+            else if (slot.Prepares.TryGetValue(_config.Id, out var prepare))
+            {
+                _outbox.Add(new PbftOutgoing(null, prepare));
+            }
+
+            if (slot.Commits.TryGetValue(_config.Id, out var commit))
+            {
+                _outbox.Add(new PbftOutgoing(null, commit));
+            }
+        }
+
+        if (_checkpointVotes.LastOrDefault() is { Value: { } votes } && votes.TryGetValue(_config.Id, out var checkpoint))
+        {
+            _outbox.Add(new PbftOutgoing(null, checkpoint));
+        }
+    }
+
+    private bool QuorumWantsCurrentView() =>
+        _viewChanges.TryGetValue(_view.Value, out var votes) && votes.Count >= _config.Quorum;
 
     // ---------------------------------------------------------------- normal case
 
@@ -525,14 +595,37 @@ public sealed class PbftReplica
             .Select(s => s.Value.Certificate!)
             .ToImmutableArray();
         var viewChange = Sign(new ViewChange(_config.Id, newView, _stableCheckpoint, _stableDigest, _stableProof, prepared));
+        _ownViewChange = viewChange;
+        _ownViewChanges[newView.Value] = viewChange;
+        while (_ownViewChanges.Count > OwnViewChangesKept)
+        {
+            _ownViewChanges.Remove(_ownViewChanges.Keys.First());
+        }
+
         _outbox.Add(new PbftOutgoing(null, viewChange));
         RecordViewChange(viewChange);
     }
 
     private void OnViewChange(ViewChange m)
     {
+        if (_lastNewView is { } sent && m.NewView == sent.View && (sent.View < _view || !_viewChanging))
+        {
+            // A replica still asking for a view we started missed our new-view message; without it,
+            // it could wait forever for a quorum that has moved on.
+            _outbox.Add(new PbftOutgoing(m.From, sent));
+            return;
+        }
+
         if (m.NewView <= _view && !(m.NewView == _view && _viewChanging))
         {
+            if (_ownViewChanges.TryGetValue(m.NewView.Value, out var ours)
+                && (!_lastHelpedTick.TryGetValue(m.From, out var helped) || _ticks - helped >= _config.RetransmitTicks))
+            {
+                // It is behind: give it our vote for the view it is stuck in.
+                _lastHelpedTick[m.From] = _ticks;
+                _outbox.Add(new PbftOutgoing(m.From, ours));
+            }
+
             Counters.WrongView++;
             return;
         }
@@ -568,6 +661,7 @@ public sealed class PbftReplica
             var proof = votes.Values.OrderBy(v => v.From.Value).Take(_config.Quorum).ToImmutableArray();
             var prePrepares = ComputePrePrepares(_view, proof, sign: true);
             var newView = Sign(new NewView(_config.Id, _view, proof, prePrepares));
+            _lastNewView = newView;
             _outbox.Add(new PbftOutgoing(null, newView));
             EnterView(newView, proof, prePrepares);
         }

@@ -38,7 +38,7 @@ public sealed class PbftSimulation
         for (var i = 0; i < options.ReplicaCount; i++)
         {
             var authenticator = new SimulatedAuthenticator(new ReplicaIndex(i), secrets);
-            var config = new PbftConfig { ReplicaCount = options.ReplicaCount, Id = new ReplicaIndex(i), CheckpointInterval = 8, WatermarkWindow = 32, RequestTimeoutTicks = 15 };
+            var config = new PbftConfig { ReplicaCount = options.ReplicaCount, Id = new ReplicaIndex(i), CheckpointInterval = 8, WatermarkWindow = 32, RequestTimeoutTicks = 15, MaxViewChangeTimeoutTicks = 120 };
             var colluders = byzantine.Where(b => b.Value == ByzantineStrategy.Collude).Select(b => b.Key).ToHashSet();
             var behaviour = byzantine.TryGetValue(i, out var strategy) ? new ByzantineBehaviour(strategy, authenticator, new SplitMix64Random(options.Seed ^ (ulong)(i + 77)), colluders) : null;
             _nodes.Add(new Node(i, new PbftReplica(config, authenticator), behaviour));
@@ -445,7 +445,7 @@ public sealed class PbftSimulation
 
         if (elapsedTicks > _options.CompletionDeadlineTicks)
         {
-            var views = string.Join(", ", _nodes.Select(n => $"{n.Index}:v{n.Replica.View}{(n.Replica.IsViewChanging ? "*" : "")}/x{n.Replica.LastExecuted}"));
+            var views = string.Join(", ", _nodes.Select(n => $"{n.Index}:v{n.Replica.View}{(n.Replica.IsViewChanging ? "*" : "")}/x{n.Replica.LastExecuted}/h{n.Replica.StableCheckpoint}/bad{n.Replica.Counters.InvalidCertificates}"));
             throw new SimulationViolationException("Liveness", $"{_options.CompletionDeadlineTicks} ticks after healing, clients {string.Join(",", pending.Select(c => c.Id))} still wait (replicas {views})");
         }
 
