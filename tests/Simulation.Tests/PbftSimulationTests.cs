@@ -12,7 +12,8 @@ public sealed class PbftSimulationTests
     public void UpToFByzantineReplicasCannotBreakAgreementOrStopProgress(int f, ByzantineMode mode)
     {
         // Proves PBFT's guarantees under the fault assumption: with at most f Byzantine replicas (any
-        // strategy the seed picks) and a lossy, partitioned network, correct replicas never commit
+        // strategy the seed picks), a lossy, partitioned network and crash-restarts from persisted
+        // state, correct replicas never commit
         // different batches, every accepted result is what correct replicas computed, and after the
         // network heals every request completes and no silent replica is left as primary.
         var options = new PbftSimulationOptions { F = f, Byzantine = mode, Steps = 3000 };
@@ -23,6 +24,7 @@ public sealed class PbftSimulationTests
         Assert.True(results.Sum(r => r.RequestsAccepted) > 1000);
         Assert.True(results.Sum(r => r.ViewChanges) > 50);
         Assert.True(results.Sum(r => r.MessagesRejected) > 1000);
+        Assert.True(results.Sum(r => r.Crashes) > 50, "replicas crashed and restarted from their durable state");
     }
 
     [Theory]

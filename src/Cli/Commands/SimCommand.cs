@@ -121,7 +121,7 @@ internal static class SimCommand
             CultureInfo.InvariantCulture,
             $"{results.Count} seeds in {elapsed.TotalSeconds:F1}s ({results.Count / Math.Max(elapsed.TotalSeconds, 1e-9):F1} seeds/s): " +
             $"{results.Count(r => r.Byzantine != "none")} with Byzantine replicas, {results.Sum(r => r.RequestsAccepted)} requests accepted, {results.Sum(r => r.BatchesExecuted)} batches executed, " +
-            $"{results.Sum(r => r.ViewChanges)} view changes, {results.Sum(r => r.MessagesRejected)} messages rejected, {results.Sum(r => r.StateTransfers)} state transfers"));
+            $"{results.Sum(r => r.ViewChanges)} view changes, {results.Sum(r => r.MessagesRejected)} messages rejected, {results.Sum(r => r.StateTransfers)} state transfers, {results.Sum(r => r.Crashes)} crashes"));
         Console.WriteLine($"pbft sim: {results.Count} seeds, {violations.Count} violations");
         return violations.Count == 0 ? 0 : 1;
     }

@@ -64,7 +64,84 @@ public sealed class PbftReplica
         _timeoutTicks = config.RequestTimeoutTicks;
     }
 
+    /// <summary>
+    /// Restarts a replica from what it persisted. <paramref name="stateRestoredAt"/> is the
+    /// checkpoint whose state the host restored its state machine from. At the stable checkpoint,
+    /// the committed batches above it come back in the next Ready to be executed again; below it,
+    /// the replica first asks for a state transfer up to the stable checkpoint.
+    /// </summary>
+    public PbftReplica(PbftConfig config, IPbftAuthenticator authenticator, PbftDurableState state, SequenceNumber stateRestoredAt)
+        : this(config, authenticator)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Invariant.Holds(stateRestoredAt <= state.StableCheckpoint, "the host cannot hold state beyond the stable checkpoint it persisted");
+        _view = state.View;
+        _viewChanging = state.ViewChanging;
+        _nextSequence = state.NextSequence;
+        _stableCheckpoint = state.StableCheckpoint;
+        _stableDigest = state.StableDigest;
+        _stableProof = state.StableProof;
+        _lastExecuted = stateRestoredAt;
+        if (stateRestoredAt < state.StableCheckpoint)
+        {
+            _fetchStateUpTo = state.StableCheckpoint;
+        }
+
+        _ownViewChange = state.OwnViewChange;
+        _lastNewView = state.LastNewView;
+        foreach (var viewChange in state.OwnViewChanges)
+        {
+            _ownViewChanges[viewChange.NewView.Value] = viewChange;
+        }
+
+        foreach (var saved in state.Slots)
+        {
+            var slot = SlotFor(saved.Sequence);
+            slot.PrePrepare = saved.PrePrepare;
+            slot.Certificate = saved.Certificate;
+            slot.CommittedDigest = saved.CommittedDigest;
+            slot.CommittedBatch = saved.CommittedBatch;
+            if (saved.OwnPrepare is { } prepare)
+            {
+                slot.Prepares[_config.Id] = prepare;
+            }
+
+            if (saved.OwnCommit is { } commit)
+            {
+                slot.Commits[_config.Id] = commit;
+                slot.CommitSent = true;
+            }
+        }
+
+        if (_viewChanging && _ownViewChange is not null)
+        {
+            RecordViewChange(_ownViewChange);
+        }
+
+        TryExecute();
+    }
+
     public ReplicaIndex Id => _config.Id;
+
+    /// <summary>Captures what must survive a crash (see <see cref="PbftDurableState"/>).</summary>
+    public PbftDurableState ExportDurableState() => new(
+        _view,
+        _viewChanging,
+        _nextSequence,
+        _stableCheckpoint,
+        _stableDigest,
+        _stableProof,
+        _slots.Select(s => new PbftSlotState(
+            new SequenceNumber(s.Key),
+            s.Value.PrePrepare,
+            s.Value.Prepares.GetValueOrDefault(_config.Id),
+            s.Value.Commits.GetValueOrDefault(_config.Id),
+            s.Value.Certificate,
+            s.Value.CommittedDigest,
+            s.Value.CommittedBatch)).ToImmutableArray(),
+        _ownViewChange,
+        [.. _ownViewChanges.Values],
+        _lastNewView);
 
     public View View => _view;
 

@@ -26,6 +26,7 @@ public sealed class PbftSimulation
     private long _healedAt;
     private long _batches;
     private long _stateTransfers;
+    private long _crashes;
 
     private PbftSimulation(PbftSimulationOptions options)
     {
@@ -41,7 +42,7 @@ public sealed class PbftSimulation
             var config = new PbftConfig { ReplicaCount = options.ReplicaCount, Id = new ReplicaIndex(i), CheckpointInterval = 8, WatermarkWindow = 32, RequestTimeoutTicks = 15, MaxViewChangeTimeoutTicks = 120 };
             var colluders = byzantine.Where(b => b.Value == ByzantineStrategy.Collude).Select(b => b.Key).ToHashSet();
             var behaviour = byzantine.TryGetValue(i, out var strategy) ? new ByzantineBehaviour(strategy, authenticator, new SplitMix64Random(options.Seed ^ (ulong)(i + 77)), colluders) : null;
-            _nodes.Add(new Node(i, new PbftReplica(config, authenticator), behaviour));
+            _nodes.Add(new Node(i, config, authenticator, behaviour));
         }
 
         for (var c = 1; c <= options.Clients; c++)
@@ -121,14 +122,14 @@ public sealed class PbftSimulation
             _options.Seed, violation, _steps, _events.Now, ByzantineDescription.Length == 0 ? "none" : ByzantineDescription, _checker.Accepted, _batches,
             correct.Sum(n => n.Replica.Counters.ViewChangesStarted),
             correct.Sum(n => n.Replica.Counters.BadSignatures + n.Replica.Counters.WrongView + n.Replica.Counters.DigestMismatches + n.Replica.Counters.InvalidCertificates + n.Replica.Counters.Equivocations + n.Replica.Counters.OutsideWatermarks),
-            _stateTransfers, _trace);
+            _stateTransfers, _crashes, _trace);
     }
 
     private void Start()
     {
         foreach (var node in _nodes)
         {
-            _events.Schedule(_random.Between(1, _options.TickMillis), new TickEvent(node));
+            _events.Schedule(_random.Between(1, _options.TickMillis), new TickEvent(node, node.Incarnation));
         }
 
         foreach (var client in _clients)
@@ -151,7 +152,12 @@ public sealed class PbftSimulation
                 _healed = true;
                 _healedAt = _events.Now;
                 _network.HealAll();
-                Trace("network healed");
+                foreach (var node in _nodes)
+                {
+                    Restart(node);
+                }
+
+                Trace("network healed, every replica up");
             }
 
             _steps++;
@@ -167,15 +173,20 @@ public sealed class PbftSimulation
     {
         switch (next)
         {
-            case TickEvent e:
+            case TickEvent e when e.Node.IsUp && e.Incarnation == e.Node.Incarnation:
                 e.Node.Replica.Tick();
                 Pump(e.Node);
                 _events.Schedule(_options.TickMillis, e);
                 break;
-            case DeliverEvent e:
+            case TickEvent:
+                break;
+            case DeliverEvent e when e.To.IsUp:
                 e.To.Replica.Step(e.Message);
                 Pump(e.To);
                 break;
+            case DeliverEvent:
+                break;
+            case RestartEvent e: Restart(e.Node); break;
             case ReplyEvent e: OnReply(e); break;
             case ClientEvent e: OnClient(e); break;
             case ClientTimeoutEvent e: OnClientTimeout(e); break;
@@ -196,6 +207,9 @@ public sealed class PbftSimulation
         }
 
         var ready = node.Replica.TakeReady();
+
+        // Persist before sending: what the messages vouch for must survive a crash.
+        node.Durable = node.Replica.ExportDurableState();
         foreach (var outgoing in ready.Messages)
         {
             for (var to = 0; to < _nodes.Count; to++)
@@ -215,7 +229,7 @@ public sealed class PbftSimulation
         if (ready.FetchStateUpTo is { } upTo && !node.Fetching)
         {
             node.Fetching = true;
-            _events.Schedule(_random.Between(5, 30), new StateFetchEvent(node, upTo));
+            _events.Schedule(_random.Between(5, 30), new StateFetchEvent(node, upTo, node.Incarnation));
         }
     }
 
@@ -285,6 +299,11 @@ public sealed class PbftSimulation
     private void OnStateFetch(StateFetchEvent e)
     {
         var node = e.Node;
+        if (!node.IsUp || e.Incarnation != node.Incarnation)
+        {
+            return;
+        }
+
         node.Fetching = false;
         var target = node.Replica.StableCheckpoint;
         if (node.Replica.LastExecuted >= target)
@@ -293,7 +312,7 @@ public sealed class PbftSimulation
         }
 
         var peer = _nodes[_random.Next(_nodes.Count)];
-        if (peer != node && peer.Checkpoints.TryGetValue(target.Value, out var state))
+        if (peer != node && peer.IsUp && peer.Checkpoints.TryGetValue(target.Value, out var state))
         {
             if (peer.Byzantine is not null && _random.Chance(0.5))
             {
@@ -313,7 +332,7 @@ public sealed class PbftSimulation
         }
 
         node.Fetching = true;
-        _events.Schedule(_random.Between(5, 30), new StateFetchEvent(node, target));
+        _events.Schedule(_random.Between(5, 30), new StateFetchEvent(node, target, node.Incarnation));
     }
 
     // ------------------------------------------------------------ clients
@@ -345,7 +364,7 @@ public sealed class PbftSimulation
         {
             // A Byzantine client: the same timestamp with different operations to different replicas.
             var other = request with { Operation = CounterStateMachine.Operation(3, 1000) };
-            foreach (var node in _nodes)
+            foreach (var node in _nodes.Where(n => n.IsUp))
             {
                 node.Replica.Submit(node.Index % 2 == 0 ? request : other);
                 Pump(node);
@@ -353,8 +372,11 @@ public sealed class PbftSimulation
         }
         else
         {
-            primary.Replica.Submit(request);
-            Pump(primary);
+            if (primary.IsUp)
+            {
+                primary.Replica.Submit(request);
+                Pump(primary);
+            }
         }
 
         _events.Schedule(40 * _options.TickMillis, new ClientTimeoutEvent(client, client.Attempt));
@@ -370,7 +392,7 @@ public sealed class PbftSimulation
 
         // Castro and Liskov §4.1: on timeout the client broadcasts to every replica.
         client.Attempt++;
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.Where(n => n.IsUp))
         {
             node.Replica.Submit(client.Pending);
             Pump(node);
@@ -411,7 +433,11 @@ public sealed class PbftSimulation
             return;
         }
 
-        if (_random.Chance(0.5))
+        if (_random.Chance(0.25))
+        {
+            Crash(_nodes[_random.Next(_nodes.Count)]);
+        }
+        else if (_random.Chance(0.5))
         {
             var cut = _network.CutRandomPartition(_nodes.Count, null);
             if (cut > 0)
@@ -425,6 +451,41 @@ public sealed class PbftSimulation
         }
 
         _events.Schedule(_random.Between(50, 300), new FaultEvent());
+    }
+
+    // A crash loses everything but what the replica persisted and the checkpoint states on disk.
+    private void Crash(Node node)
+    {
+        if (!node.IsUp)
+        {
+            return;
+        }
+
+        node.IsUp = false;
+        node.Incarnation++;
+        node.Fetching = false;
+        _crashes++;
+        Trace($"crash replica {node.Index}");
+        _events.Schedule(_random.Between(10, 300), new RestartEvent(node));
+    }
+
+    private void Restart(Node node)
+    {
+        if (node.IsUp)
+        {
+            return;
+        }
+
+        node.IsUp = true;
+        var stable = node.Durable?.StableCheckpoint.Value ?? 0;
+        var restoredAt = node.Checkpoints.Keys.Where(k => k <= stable).DefaultIfEmpty(0UL).Max();
+        node.State = restoredAt > 0 ? CounterStateMachine.Load(node.Checkpoints[restoredAt]) : new CounterStateMachine();
+        node.Replica = node.Durable is { } durable
+            ? new PbftReplica(node.Config, node.Authenticator, durable, new SequenceNumber(restoredAt))
+            : new PbftReplica(node.Config, node.Authenticator);
+        Trace($"restart replica {node.Index} at view {node.Replica.View}, stable checkpoint {stable}");
+        _events.Schedule(_random.Between(1, _options.TickMillis), new TickEvent(node, node.Incarnation));
+        Pump(node);
     }
 
     private bool LivenessReached()
@@ -460,11 +521,23 @@ public sealed class PbftSimulation
         }
     }
 
-    private sealed class Node(int index, PbftReplica replica, ByzantineBehaviour? byzantine)
+    private sealed class Node(int index, PbftConfig config, IPbftAuthenticator authenticator, ByzantineBehaviour? byzantine)
     {
         public int Index { get; } = index;
 
-        public PbftReplica Replica { get; } = replica;
+        public PbftConfig Config { get; } = config;
+
+        public IPbftAuthenticator Authenticator { get; } = authenticator;
+
+        public PbftReplica Replica { get; set; } = new(config, authenticator);
+
+        /// <summary>What the replica persisted; survives a crash.</summary>
+        public PbftDurableState? Durable { get; set; }
+
+        public bool IsUp { get; set; } = true;
+
+        /// <summary>Bumped on every crash, so events of an earlier life are ignored.</summary>
+        public int Incarnation { get; set; }
 
         public ByzantineBehaviour? Byzantine { get; } = byzantine;
 
@@ -492,7 +565,9 @@ public sealed class PbftSimulation
         public bool Conflicting { get; init; }
     }
 
-    private sealed record TickEvent(Node Node);
+    private sealed record TickEvent(Node Node, int Incarnation);
+
+    private sealed record RestartEvent(Node Node);
 
     private sealed record DeliverEvent(Node To, PbftMessage Message);
 
@@ -502,7 +577,7 @@ public sealed class PbftSimulation
 
     private sealed record ClientTimeoutEvent(Client Client, int Attempt);
 
-    private sealed record StateFetchEvent(Node Node, SequenceNumber UpTo);
+    private sealed record StateFetchEvent(Node Node, SequenceNumber UpTo, int Incarnation);
 
     private sealed record FaultEvent;
 

@@ -12,4 +12,5 @@ public sealed record PbftSimulationResult(
     long ViewChanges,
     long MessagesRejected,
     long StateTransfers,
+    long Crashes,
     IReadOnlyList<string> Trace);

@@ -181,3 +181,36 @@ public sealed class PbftReplicaTests
         return message with { Signature = primary.Sign(PbftEncoding.SigningBytes(message)) };
     }
 }
+
+public sealed class PbftDurabilityTests
+{
+    [Fact]
+    public void ARestartedBackupRemembersWhatItPreparedAndRefusesASecondBatch()
+    {
+        // Proves the durable state is enough to stay correct across a crash: a backup restarted from what it persisted keeps the pre-prepare it accepted, so a conflicting one for the same view and sequence number is refused as equivocation.
+        var cluster = new PbftTestCluster(4, timeoutTicks: 1000);
+        cluster.Silent.Add(2);
+        cluster.Silent.Add(3);
+        cluster.Replicas[0].Submit(PbftTestCluster.Request(7, 1));
+        cluster.Stabilize();
+        var backup = cluster.Replicas[1];
+        var durable = backup.ExportDurableState();
+        Assert.NotNull(durable.Slots.Single().PrePrepare);
+        Assert.NotNull(durable.Slots.Single().OwnPrepare);
+
+        var secrets = TestAuthenticator.Secrets(4);
+        var restarted = new PbftReplica(
+            new PbftConfig { ReplicaCount = 4, Id = new ReplicaIndex(1), CheckpointInterval = 4, WatermarkWindow = 16, RequestTimeoutTicks = 1000, MaxViewChangeTimeoutTicks = 64000 },
+            new TestAuthenticator(new ReplicaIndex(1), secrets),
+            durable,
+            new SequenceNumber(0));
+        var other = ImmutableArray.Create(PbftTestCluster.Request(99, 1));
+        var conflicting = new PrePrepare(new ReplicaIndex(0), new View(0), new SequenceNumber(1), PbftEncoding.BatchDigest(other), other);
+        conflicting = conflicting with { Signature = new TestAuthenticator(new ReplicaIndex(0), secrets).Sign(PbftEncoding.SigningBytes(conflicting)) };
+
+        restarted.Step(conflicting);
+
+        Assert.Equal(1, restarted.Counters.Equivocations);
+        Assert.DoesNotContain(restarted.TakeReady().Messages, m => m.Message is Prepare p && p.Digest == conflicting.Digest);
+    }
+}
