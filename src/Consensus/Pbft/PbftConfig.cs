@@ -26,6 +26,9 @@ public sealed record PbftConfig
     /// <summary>Most requests in one pre-prepare.</summary>
     public int MaxBatchSize { get; init; } = 128;
 
+    /// <summary>Largest client operation accepted, in bytes.</summary>
+    public int MaxOperationBytes { get; init; } = 1 << 20;
+
     /// <summary>Requests the primary queues before it refuses more.</summary>
     public int MaxPendingRequests { get; init; } = 4096;
 
@@ -43,6 +46,7 @@ public sealed record PbftConfig
         Require(MaxViewChangeTimeoutTicks >= RequestTimeoutTicks, "MaxViewChangeTimeoutTicks must be at least RequestTimeoutTicks");
         Require(RetransmitTicks >= 1, "RetransmitTicks must be at least 1");
         Require(MaxBatchSize >= 1, "MaxBatchSize must be at least 1");
+        Require(MaxOperationBytes >= 0, "MaxOperationBytes must not be negative");
         Require(MaxPendingRequests >= 1, "MaxPendingRequests must be at least 1");
     }
 

@@ -17,5 +17,11 @@ public sealed class PbftCounters
 
     public long Misaddressed { get; internal set; }
 
+    /// <summary>Messages with missing parts or arrays beyond the protocol's bounds.</summary>
+    public long Malformed { get; internal set; }
+
+    /// <summary>Client requests whose authenticator does not verify.</summary>
+    public long BadClientAuthenticators { get; internal set; }
+
     public long ViewChangesStarted { get; internal set; }
 }

@@ -43,6 +43,7 @@ public sealed class PbftReplica
     // The last view-change message this replica sent, and the new-view message it sent as primary:
     // re-sent until the view settles, since either can be lost.
     private ViewChange? _ownViewChange;
+    private Checkpoint? _ownCheckpoint;
     private NewView? _lastNewView;
 
     // Our own recent view-change messages by view, so a replica that fell behind can still gather
@@ -70,10 +71,12 @@ public sealed class PbftReplica
     /// the committed batches above it come back in the next Ready to be executed again; below it,
     /// the replica first asks for a state transfer up to the stable checkpoint.
     /// </summary>
-    public PbftReplica(PbftConfig config, IPbftAuthenticator authenticator, PbftDurableState state, SequenceNumber stateRestoredAt)
+    public PbftReplica(PbftConfig config, IPbftAuthenticator authenticator, PbftDurableState state, SequenceNumber stateRestoredAt, IReadOnlyDictionary<ulong, ulong> executedTimestamps)
         : this(config, authenticator)
     {
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(executedTimestamps);
+        MergeExecutedTimestamps(executedTimestamps);
         Invariant.Holds(stateRestoredAt <= state.StableCheckpoint, "the host cannot hold state beyond the stable checkpoint it persisted");
         _view = state.View;
         _viewChanging = state.ViewChanging;
@@ -251,6 +254,12 @@ public sealed class PbftReplica
             return;
         }
 
+        if (!PbftMessageValidator.IsWellFormed(message, _config))
+        {
+            Counters.Malformed++;
+            return;
+        }
+
         if (!IsAuthentic(message))
         {
             Counters.BadSignatures++;
@@ -278,13 +287,19 @@ public sealed class PbftReplica
     {
         Invariant.Holds(sequence <= _lastExecuted, $"checkpoint {sequence} beyond executed {_lastExecuted}");
         var checkpoint = Sign(new Checkpoint(_config.Id, sequence, stateDigest));
+        _ownCheckpoint = checkpoint;
         RecordCheckpoint(checkpoint);
         _outbox.Add(new PbftOutgoing(null, checkpoint));
     }
 
     /// <summary>The host installed the stable checkpoint state at <paramref name="sequence"/> fetched from peers.</summary>
-    public void StateTransferred(SequenceNumber sequence)
+    /// <remarks>
+    /// <paramref name="executedTimestamps"/> is the state's client table (client → last executed
+    /// timestamp), so requests the state already covers are no longer waited for.
+    /// </remarks>
+    public void StateTransferred(SequenceNumber sequence, IReadOnlyDictionary<ulong, ulong> executedTimestamps)
     {
+        ArgumentNullException.ThrowIfNull(executedTimestamps);
         if (sequence <= _lastExecuted)
         {
             return;
@@ -292,7 +307,21 @@ public sealed class PbftReplica
 
         _lastExecuted = sequence;
         _fetchStateUpTo = null;
+        MergeExecutedTimestamps(executedTimestamps);
         TryExecute();
+    }
+
+    private void MergeExecutedTimestamps(IReadOnlyDictionary<ulong, ulong> executedTimestamps)
+    {
+        foreach (var (client, timestamp) in executedTimestamps)
+        {
+            if (!_executedTimestamps.TryGetValue(client, out var known) || timestamp > known)
+            {
+                _executedTimestamps[client] = timestamp;
+            }
+        }
+
+        ForgetCoveredRequests();
     }
 
     public bool HasReady => _outbox.Count > 0 || _toExecute.Count > 0 || _fetchStateUpTo is not null || (IsPrimary && CanPropose);
@@ -347,7 +376,7 @@ public sealed class PbftReplica
             }
         }
 
-        if (_checkpointVotes.LastOrDefault() is { Value: { } votes } && votes.TryGetValue(_config.Id, out var checkpoint))
+        if (_ownCheckpoint is { } checkpoint && checkpoint.Sequence > _stableCheckpoint)
         {
             _outbox.Add(new PbftOutgoing(null, checkpoint));
         }
@@ -542,18 +571,35 @@ public sealed class PbftReplica
         {
             _lastExecuted = _lastExecuted.Next();
             _toExecute.Add(new CommittedBatch(_lastExecuted, _view, slot.CommittedBatch));
+            var awaitedExecuted = false;
             foreach (var request in slot.CommittedBatch)
             {
-                _awaitingExecution.Remove((request.Client, request.Timestamp));
+                awaitedExecuted |= _awaitingExecution.Remove((request.Client, request.Timestamp));
                 if (!_executedTimestamps.TryGetValue(request.Client, out var executed) || request.Timestamp > executed)
                 {
                     _executedTimestamps[request.Client] = request.Timestamp;
                 }
             }
 
-            // Progress: the timer restarts, and the back-off resets (Castro and Liskov §4.5.2).
-            _timerElapsed = 0;
-            _timeoutTicks = _config.RequestTimeoutTicks;
+            if (awaitedExecuted)
+            {
+                // Progress on a request we wait for: the timer restarts and the back-off resets
+                // (Castro and Liskov §4.5.2). Batches that execute nothing we wait for do not count,
+                // or a faulty primary could starve a client forever with empty batches.
+                _timerElapsed = 0;
+                _timeoutTicks = _config.RequestTimeoutTicks;
+            }
+        }
+
+        ForgetCoveredRequests();
+    }
+
+    // Requests whose client has since executed an equal or later timestamp will never execute.
+    private void ForgetCoveredRequests()
+    {
+        foreach (var key in _awaitingExecution.Keys.Where(k => _executedTimestamps.TryGetValue(k.Client, out var executed) && k.Timestamp <= executed).ToList())
+        {
+            _awaitingExecution.Remove(key);
         }
     }
 
@@ -588,7 +634,9 @@ public sealed class PbftReplica
 
     private void OnCheckpoint(Checkpoint m)
     {
-        if (m.Sequence <= _stableCheckpoint || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
+        // Votes beyond the high watermark cannot concern us yet; accepting them would let a faulty
+        // replica grow our memory without bound.
+        if (m.Sequence <= _stableCheckpoint || m.Sequence > HighWatermark || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
         {
             Counters.OutsideWatermarks++;
             return;

@@ -12,6 +12,9 @@ internal sealed class CounterStateMachine
     private readonly SortedDictionary<ulong, long> _counters = [];
     private readonly SortedDictionary<ulong, (ulong Timestamp, long Result)> _lastReply = [];
 
+    /// <summary>The client table: each client's last executed timestamp.</summary>
+    public IReadOnlyDictionary<ulong, ulong> ExecutedTimestamps => _lastReply.ToDictionary(r => r.Key, r => r.Value.Timestamp);
+
     public static byte[] Operation(ulong key, long delta)
     {
         var bytes = new byte[16];

@@ -323,7 +323,7 @@ public sealed class PbftSimulation
             {
                 node.State = CounterStateMachine.Load(state);
                 node.Checkpoints[target.Value] = state;
-                node.Replica.StateTransferred(target);
+                node.Replica.StateTransferred(target, node.State.ExecutedTimestamps);
                 _stateTransfers++;
                 Trace($"replica {node.Index} fetched state at {target} from {peer.Index}");
                 Pump(node);
@@ -481,7 +481,7 @@ public sealed class PbftSimulation
         var restoredAt = node.Checkpoints.Keys.Where(k => k <= stable).DefaultIfEmpty(0UL).Max();
         node.State = restoredAt > 0 ? CounterStateMachine.Load(node.Checkpoints[restoredAt]) : new CounterStateMachine();
         node.Replica = node.Durable is { } durable
-            ? new PbftReplica(node.Config, node.Authenticator, durable, new SequenceNumber(restoredAt))
+            ? new PbftReplica(node.Config, node.Authenticator, durable, new SequenceNumber(restoredAt), node.State.ExecutedTimestamps)
             : new PbftReplica(node.Config, node.Authenticator);
         Trace($"restart replica {node.Index} at view {node.Replica.View}, stable checkpoint {stable}");
         _events.Schedule(_random.Between(1, _options.TickMillis), new TickEvent(node, node.Incarnation));

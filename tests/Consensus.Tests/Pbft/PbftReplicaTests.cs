@@ -203,7 +203,8 @@ public sealed class PbftDurabilityTests
             new PbftConfig { ReplicaCount = 4, Id = new ReplicaIndex(1), CheckpointInterval = 4, WatermarkWindow = 16, RequestTimeoutTicks = 1000, MaxViewChangeTimeoutTicks = 64000 },
             new TestAuthenticator(new ReplicaIndex(1), secrets),
             durable,
-            new SequenceNumber(0));
+            new SequenceNumber(0),
+            new Dictionary<ulong, ulong>());
         var other = ImmutableArray.Create(PbftTestCluster.Request(99, 1));
         var conflicting = new PrePrepare(new ReplicaIndex(0), new View(0), new SequenceNumber(1), PbftEncoding.BatchDigest(other), other);
         conflicting = conflicting with { Signature = new TestAuthenticator(new ReplicaIndex(0), secrets).Sign(PbftEncoding.SigningBytes(conflicting)) };
