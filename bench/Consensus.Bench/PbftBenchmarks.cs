@@ -23,7 +23,7 @@ public class PbftThroughputBenchmarks
     {
         var pairs = Enumerable.Range(0, 4).Select(_ => EcdsaPbftAuthenticator.GenerateKeyPair()).ToArray();
         var publicKeys = pairs.Select(p => p.PublicKey).ToArray();
-        _keys = pairs.Select(p => new EcdsaPbftAuthenticator(p.PrivateKey, publicKeys)).ToArray();
+        _keys = pairs.Select((p, i) => new EcdsaPbftAuthenticator(new ReplicaIndex(i), p.PrivateKey, publicKeys, client => ClientKey(client, i))).ToArray();
         _replicas = Enumerable.Range(0, 4)
             .Select(i => new PbftReplica(
                 new PbftConfig { ReplicaCount = 4, Id = new ReplicaIndex(i), CheckpointInterval = 1 << 20, WatermarkWindow = 1 << 20, MaxBatchSize = 128 },
@@ -56,7 +56,8 @@ public class PbftThroughputBenchmarks
         {
             for (var r = 0; r < batch; r++)
             {
-                _replicas[0].Submit(new ClientRequest((ulong)r, ++_timestamp, ReadOnlyMemory<byte>.Empty));
+                var request = new ClientRequest((ulong)r, ++_timestamp, ReadOnlyMemory<byte>.Empty);
+                _replicas[0].Submit(ClientMac.Authenticate(request, 4, replica => ClientKey(request.Client, replica)));
             }
 
             executed += Stabilize();
@@ -64,6 +65,8 @@ public class PbftThroughputBenchmarks
 
         return executed;
     }
+
+    private static byte[] ClientKey(ulong client, int replica) => BitConverter.GetBytes((client * 31) + (ulong)replica + 1).Concat(new byte[24]).ToArray();
 
     private int Stabilize()
     {
@@ -117,7 +120,7 @@ public class PbftAuthenticationBenchmarks
     public void Setup()
     {
         var pair = EcdsaPbftAuthenticator.GenerateKeyPair();
-        _key = new EcdsaPbftAuthenticator(pair.PrivateKey, [pair.PublicKey]);
+        _key = new EcdsaPbftAuthenticator(new ReplicaIndex(0), pair.PrivateKey, [pair.PublicKey], _ => null);
         _data = PbftEncoding.SigningBytes(new Prepare(new ReplicaIndex(0), new View(3), new SequenceNumber(42), PbftEncoding.BatchDigest(ImmutableArray<ClientRequest>.Empty)));
         _signature = _key.Sign(_data);
     }

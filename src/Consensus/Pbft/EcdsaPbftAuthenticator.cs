@@ -10,12 +10,19 @@ public sealed class EcdsaPbftAuthenticator : IPbftAuthenticator, IDisposable
 {
     private readonly ECDsa _privateKey;
     private readonly ECDsa[] _publicKeys;
+    private readonly ReplicaIndex _self;
+    private readonly Func<ulong, byte[]?> _clientKey;
 
+    /// <param name="self">This replica's index.</param>
     /// <param name="privateKeyPkcs8">This replica's private key (PKCS#8).</param>
     /// <param name="publicKeys">Every replica's public key (SubjectPublicKeyInfo), by replica index.</param>
-    public EcdsaPbftAuthenticator(ReadOnlySpan<byte> privateKeyPkcs8, IReadOnlyList<byte[]> publicKeys)
+    /// <param name="clientKey">The MAC key this replica shares with a client, or null for an unknown client.</param>
+    public EcdsaPbftAuthenticator(ReplicaIndex self, ReadOnlySpan<byte> privateKeyPkcs8, IReadOnlyList<byte[]> publicKeys, Func<ulong, byte[]?> clientKey)
     {
         ArgumentNullException.ThrowIfNull(publicKeys);
+        ArgumentNullException.ThrowIfNull(clientKey);
+        _self = self;
+        _clientKey = clientKey;
         _privateKey = ECDsa.Create();
         _privateKey.ImportPkcs8PrivateKey(privateKeyPkcs8, out _);
         _publicKeys = new ECDsa[publicKeys.Count];
@@ -37,6 +44,9 @@ public sealed class EcdsaPbftAuthenticator : IPbftAuthenticator, IDisposable
 
     public bool Verify(ReplicaIndex signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
         signer.Value >= 0 && signer.Value < _publicKeys.Length && _publicKeys[signer.Value].VerifyData(data, signature, HashAlgorithmName.SHA256);
+
+    public bool VerifyClient(ClientRequest request) =>
+        request is not null && _clientKey(request.Client) is { } key && ClientMac.Verify(request, _self, key);
 
     public void Dispose()
     {

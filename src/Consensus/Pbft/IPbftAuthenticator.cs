@@ -12,4 +12,7 @@ public interface IPbftAuthenticator
 
     /// <summary>Whether <paramref name="signature"/> is <paramref name="signer"/>'s signature of <paramref name="data"/>.</summary>
     bool Verify(ReplicaIndex signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature);
+
+    /// <summary>Whether this replica's entry of the client request's authenticator verifies (<see cref="ClientMac"/>).</summary>
+    bool VerifyClient(ClientRequest request);
 }

@@ -23,6 +23,15 @@ public static class PbftEncoding
         Batch = 8,
     }
 
+    /// <summary>The bytes a client's authenticator covers: client, timestamp and operation.</summary>
+    public static byte[] RequestBytes(ClientRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var writer = new ArrayBufferWriter<byte>(32 + request.Operation.Length);
+        WriteRequest(writer, request);
+        return writer.WrittenSpan.ToArray();
+    }
+
     public static Digest BatchDigest(ImmutableArray<ClientRequest> batch)
     {
         var writer = new ArrayBufferWriter<byte>(64);
@@ -31,6 +40,8 @@ public static class PbftEncoding
         foreach (var request in batch)
         {
             WriteRequest(writer, request);
+            Write(writer, (ulong)request.Authenticator.Length);
+            writer.Write(request.Authenticator.Span);
         }
 
         return Digest.Of(writer.WrittenSpan);

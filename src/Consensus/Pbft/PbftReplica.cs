@@ -188,6 +188,12 @@ public sealed class PbftReplica
     public bool Submit(ClientRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!_authenticator.VerifyClient(request))
+        {
+            Counters.BadClientAuthenticators++;
+            return false;
+        }
+
         if (_executedTimestamps.TryGetValue(request.Client, out var executed) && request.Timestamp <= executed)
         {
             return false;
@@ -435,6 +441,14 @@ public sealed class PbftReplica
         if (PbftEncoding.BatchDigest(m.Batch) != m.Digest)
         {
             Counters.DigestMismatches++;
+            return;
+        }
+
+        // Castro and Liskov §4.2: a backup accepts a pre-prepare only for requests clients really
+        // sent. (Pre-prepares of a new view are backed by prepared certificates instead.)
+        if (!m.Batch.All(_authenticator.VerifyClient))
+        {
+            Counters.BadClientAuthenticators++;
             return;
         }
 

@@ -56,6 +56,18 @@ internal sealed class ByzantineBehaviour(ByzantineStrategy strategy, IPbftAuthen
                     ? Sign(v with { Prepared = ImmutableArray<PreparedCertificate>.Empty })
                     : Sign(v with { StableCheckpoint = v.StableCheckpoint.Plus(1000), StableDigest = RandomDigest() });
                 yield break;
+            case ByzantineStrategy.ForgeClientRequests:
+                yield return message;
+                if (random.Chance(0.2))
+                {
+                    var forged = new ClientRequest(1 + (ulong)random.Next(3), ulong.MaxValue - (ulong)random.Next(1000), CounterStateMachine.Operation(0, 1_000_000))
+                    {
+                        Authenticator = Enumerable.Range(0, 8 * ClientMac.MacBytes).Select(_ => (byte)random.Next(256)).ToArray(),
+                    };
+                    yield return Sign(new ForwardedRequest(message.From, forged));
+                }
+
+                yield break;
             case ByzantineStrategy.LieInViewChange when message is Checkpoint cp:
                 yield return Sign(cp with { StateDigest = RandomDigest() });
                 yield break;
@@ -82,22 +94,17 @@ internal sealed class ByzantineBehaviour(ByzantineStrategy strategy, IPbftAuthen
         return message switch
         {
             PrePrepare pp => Sign(Alternate(pp)),
-            Prepare p => Sign(p with { Digest = AlternateDigest(p.View, p.Sequence) }),
-            Commit c => Sign(c with { Digest = AlternateDigest(c.View, c.Sequence) }),
+            Prepare p => Sign(p with { Digest = AlternateDigest }),
+            Commit c => Sign(c with { Digest = AlternateDigest }),
             _ => message,
         };
     }
 
-    private static ImmutableArray<ClientRequest> AlternateBatch(View view, SequenceNumber sequence) =>
-        [new ClientRequest(999_999, (view.Value << 32) | sequence.Value, CounterStateMachine.Operation(0, 1_000_000))];
+    // Byzantine replicas cannot forge client requests (they lack the clients' keys), so the batch
+    // they show instead is the null request: an empty batch with a different digest.
+    private static readonly Digest AlternateDigest = PbftEncoding.BatchDigest(ImmutableArray<ClientRequest>.Empty);
 
-    private static Digest AlternateDigest(View view, SequenceNumber sequence) => PbftEncoding.BatchDigest(AlternateBatch(view, sequence));
-
-    private static PrePrepare Alternate(PrePrepare pp)
-    {
-        var batch = AlternateBatch(pp.View, pp.Sequence);
-        return pp with { Batch = batch, Digest = PbftEncoding.BatchDigest(batch) };
-    }
+    private static PrePrepare Alternate(PrePrepare pp) => pp with { Batch = ImmutableArray<ClientRequest>.Empty, Digest = AlternateDigest };
 
     private static PbftMessage WithDigest(PbftMessage message, Digest digest) => message switch
     {

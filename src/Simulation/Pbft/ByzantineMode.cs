@@ -27,6 +27,9 @@ public enum ByzantineStrategy
     LieInViewChange,
     CorruptReplies,
 
+    /// <summary>Injects requests in real clients' names (it cannot compute their MACs for others).</summary>
+    ForgeClientRequests,
+
     /// <summary>
     /// Colluding replicas show one batch to half the correct replicas and another to the rest.
     /// Harmless with at most f of them; with f+1 it breaks agreement (the canary).

@@ -38,7 +38,7 @@ public sealed class PbftSimulation
         var byzantine = ChooseByzantine();
         for (var i = 0; i < options.ReplicaCount; i++)
         {
-            var authenticator = new SimulatedAuthenticator(new ReplicaIndex(i), secrets);
+            var authenticator = new SimulatedAuthenticator(new ReplicaIndex(i), secrets) { Seed = options.Seed };
             var config = new PbftConfig { ReplicaCount = options.ReplicaCount, Id = new ReplicaIndex(i), CheckpointInterval = 8, WatermarkWindow = 32, RequestTimeoutTicks = 15, MaxViewChangeTimeoutTicks = 120 };
             var colluders = byzantine.Where(b => b.Value == ByzantineStrategy.Collude).Select(b => b.Key).ToHashSet();
             var behaviour = byzantine.TryGetValue(i, out var strategy) ? new ByzantineBehaviour(strategy, authenticator, new SplitMix64Random(options.Seed ^ (ulong)(i + 77)), colluders) : null;
@@ -348,7 +348,7 @@ public sealed class PbftSimulation
             }
 
             client.Timestamp++;
-            client.Pending = new ClientRequest(client.Id, client.Timestamp, CounterStateMachine.Operation((ulong)_random.Next(4), _random.Between(1, 9)));
+            client.Pending = SignAsClient(new ClientRequest(client.Id, client.Timestamp, CounterStateMachine.Operation((ulong)_random.Next(4), _random.Between(1, 9))));
             client.Replies.Clear();
             client.Attempt++;
             SendToPrimary(client);
@@ -363,7 +363,7 @@ public sealed class PbftSimulation
         if (client.Conflicting)
         {
             // A Byzantine client: the same timestamp with different operations to different replicas.
-            var other = request with { Operation = CounterStateMachine.Operation(3, 1000) };
+            var other = SignAsClient(request with { Operation = CounterStateMachine.Operation(3, 1000) });
             foreach (var node in _nodes.Where(n => n.IsUp))
             {
                 node.Replica.Submit(node.Index % 2 == 0 ? request : other);
@@ -381,6 +381,9 @@ public sealed class PbftSimulation
 
         _events.Schedule(40 * _options.TickMillis, new ClientTimeoutEvent(client, client.Attempt));
     }
+
+    private ClientRequest SignAsClient(ClientRequest request) =>
+        ClientMac.Authenticate(request, _options.ReplicaCount, replica => SimulatedAuthenticator.ClientKey(_options.Seed, request.Client, replica));
 
     private void OnClientTimeout(ClientTimeoutEvent e)
     {

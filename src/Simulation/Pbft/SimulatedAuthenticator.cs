@@ -13,6 +13,14 @@ internal sealed class SimulatedAuthenticator(ReplicaIndex self, byte[][] secrets
     public static byte[][] Secrets(ulong seed, int count) =>
         Enumerable.Range(0, count).Select(i => SHA256.HashData(BitConverter.GetBytes(seed * 31 + (ulong)i))).ToArray();
 
+    /// <summary>The MAC key client <paramref name="client"/> shares with replica <paramref name="replica"/> in a run.</summary>
+    public static byte[] ClientKey(ulong seed, ulong client, int replica) =>
+        SHA256.HashData(BitConverter.GetBytes((seed * 7919) + (client * 104729) + (ulong)replica));
+
+    public ulong Seed { get; init; }
+
+    public bool VerifyClient(ClientRequest request) => ClientMac.Verify(request, self, ClientKey(Seed, request.Client, self.Value));
+
     public byte[] Sign(ReadOnlySpan<byte> data) => HMACSHA256.HashData(secrets[self.Value], data);
 
     public bool Verify(ReplicaIndex signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>

@@ -144,6 +144,31 @@ public sealed class PbftReplicaTests
     }
 
     [Fact]
+    public void ARequestWithoutTheClientsAuthenticatorIsNeverExecuted()
+    {
+        // Proves client authentication: a faulty backup relaying, or a faulty primary proposing, a request in a client's name without that client's MACs gets nowhere.
+        var cluster = new PbftTestCluster(4, timeoutTicks: 1000);
+        var forged = new ClientRequest(7, 99, System.Text.Encoding.UTF8.GetBytes("steal")) { Authenticator = new byte[4 * ClientMac.MacBytes] };
+
+        Assert.False(cluster.Replicas[0].Submit(forged));
+        cluster.Replicas[0].Step(ForgeAs(1, new ForwardedRequest(new ReplicaIndex(1), forged)));
+        var batch = ImmutableArray.Create(forged);
+        cluster.Replicas[1].Step(ForgeAsPrimary(new PrePrepare(new ReplicaIndex(0), new View(0), new SequenceNumber(1), PbftEncoding.BatchDigest(batch), batch)));
+        cluster.Stabilize();
+
+        Assert.All(cluster.Executed, executed => Assert.Empty(executed));
+        Assert.Equal(2, cluster.Replicas[0].Counters.BadClientAuthenticators);
+        Assert.Equal(1, cluster.Replicas[1].Counters.BadClientAuthenticators);
+    }
+
+    private static T ForgeAs<T>(int replica, T message)
+        where T : PbftMessage
+    {
+        var key = new TestAuthenticator(new ReplicaIndex(replica), TestAuthenticator.Secrets(4));
+        return message with { Signature = key.Sign(PbftEncoding.SigningBytes(message)) };
+    }
+
+    [Fact]
     public void AForgedDigestIsDroppedAndCounted()
     {
         // Proves a correctly signed pre-prepare whose digest does not match its batch is refused.

@@ -32,8 +32,9 @@ internal sealed class PbftTestCluster
     /// <summary>Rewrites (or drops, by returning null) a message from one replica to another.</summary>
     public Func<int, int, PbftMessage, PbftMessage?>? Filter { get; set; }
 
+    /// <summary>A request with a valid client authenticator for a four-replica group.</summary>
     public static ClientRequest Request(ulong client, ulong timestamp, string operation = "op") =>
-        new(client, timestamp, Encoding.UTF8.GetBytes(operation));
+        TestAuthenticator.SignAsClient(new ClientRequest(client, timestamp, Encoding.UTF8.GetBytes(operation)), 4);
 
     public void SubmitToAll(ClientRequest request)
     {
