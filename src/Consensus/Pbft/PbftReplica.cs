@@ -751,21 +751,25 @@ public sealed class PbftReplica
         {
             // A replica still asking for a view we started missed our new-view message; without it,
             // it could wait forever for a quorum that has moved on.
-            _outbox.Add(new PbftOutgoing(m.From, sent));
+            Help(m.From, sent);
             return;
         }
 
         if (m.NewView <= _view && !(m.NewView == _view && _viewChanging))
         {
-            if (_ownViewChanges.TryGetValue(m.NewView.Value, out var ours)
-                && (!_lastHelpedTick.TryGetValue(m.From, out var helped) || _ticks - helped >= _config.RetransmitTicks))
+            if (_ownViewChanges.TryGetValue(m.NewView.Value, out var ours))
             {
                 // It is behind: give it our vote for the view it is stuck in.
-                _lastHelpedTick[m.From] = _ticks;
-                _outbox.Add(new PbftOutgoing(m.From, ours));
+                Help(m.From, ours);
             }
 
             Counters.WrongView++;
+            return;
+        }
+
+        if (_viewChanges.TryGetValue(m.NewView.Value, out var known) && known.ContainsKey(m.From))
+        {
+            // A retransmission of a vote we hold: validating it again would only cost signature checks.
             return;
         }
 
@@ -785,6 +789,19 @@ public sealed class PbftReplica
         {
             StartViewChange(new View(later.Min(v => v.Key)));
         }
+    }
+
+    // At most one message per retransmission period per replica we help, or two replicas that both
+    // passed a view would bounce old votes forever.
+    private void Help(ReplicaIndex replica, PbftMessage message)
+    {
+        if (_lastHelpedTick.TryGetValue(replica, out var helped) && _ticks - helped < _config.RetransmitTicks)
+        {
+            return;
+        }
+
+        _lastHelpedTick[replica] = _ticks;
+        _outbox.Add(new PbftOutgoing(replica, message));
     }
 
     private void RecordViewChange(ViewChange m)
