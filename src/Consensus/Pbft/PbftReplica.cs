@@ -50,6 +50,7 @@ public sealed class PbftReplica
     // a quorum for a view we have already left (bounded to the most recent few).
     private readonly SortedDictionary<ulong, ViewChange> _ownViewChanges = [];
     private const int OwnViewChangesKept = 16;
+    private const int FutureVotesPerReplica = 4;
 
     // When we last helped each replica that was behind; at most once per retransmission period, or
     // two replicas that both passed a view would bounce their old votes forever.
@@ -160,6 +161,9 @@ public sealed class PbftReplica
     public Digest StableDigest => _stableDigest;
 
     public PbftCounters Counters { get; } = new();
+
+    /// <summary>View-change votes currently held (bounded; for tests).</summary>
+    internal int HeldViewChangeVotes => _viewChanges.Sum(v => v.Value.Count);
 
     private SequenceNumber HighWatermark => _stableCheckpoint.Plus((ulong)_config.WatermarkWindow);
 
@@ -779,6 +783,11 @@ public sealed class PbftReplica
             return;
         }
 
+        if (!MakeRoomForFutureVote(m))
+        {
+            return;
+        }
+
         RecordViewChange(m);
 
         // Liveness (Castro and Liskov §4.5.2): f+1 replicas want a later view, so at least one
@@ -789,6 +798,37 @@ public sealed class PbftReplica
         {
             StartViewChange(new View(later.Min(v => v.Key)));
         }
+    }
+
+    // Votes for views beyond ours are kept at most FutureVotesPerReplica per sender, the lowest ones
+    // (the f+1 rule joins the smallest view), so a faulty replica voting for ever later views cannot
+    // grow our memory. Returns false when the vote is dropped.
+    private bool MakeRoomForFutureVote(ViewChange m)
+    {
+        if (m.NewView <= _view)
+        {
+            return true;
+        }
+
+        var held = _viewChanges.Where(v => v.Key > _view.Value && v.Value.ContainsKey(m.From)).Select(v => v.Key).ToList();
+        if (held.Count < FutureVotesPerReplica)
+        {
+            return true;
+        }
+
+        var highest = held.Max();
+        if (m.NewView.Value >= highest)
+        {
+            return false;
+        }
+
+        _viewChanges[highest].Remove(m.From);
+        if (_viewChanges[highest].Count == 0)
+        {
+            _viewChanges.Remove(highest);
+        }
+
+        return true;
     }
 
     // At most one message per retransmission period per replica we help, or two replicas that both

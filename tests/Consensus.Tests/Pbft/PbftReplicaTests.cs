@@ -169,6 +169,20 @@ public sealed class PbftReplicaTests
     }
 
     [Fact]
+    public void VotesForEverLaterViewsFromOneReplicaUseBoundedMemory()
+    {
+        // Proves a faulty replica cannot grow another replica's memory by voting for view after view: only a few future votes per sender are kept.
+        var cluster = new PbftTestCluster(4, timeoutTicks: 1000);
+        for (ulong view = 1; view <= 500; view++)
+        {
+            cluster.Replicas[0].Step(ForgeAs(3, new ViewChange(new ReplicaIndex(3), new View(view), default, default, [], [])));
+        }
+
+        Assert.InRange(cluster.Replicas[0].HeldViewChangeVotes, 1, 4);
+        Assert.Equal(new View(0), cluster.Replicas[0].View);
+    }
+
+    [Fact]
     public void AForgedDigestIsDroppedAndCounted()
     {
         // Proves a correctly signed pre-prepare whose digest does not match its batch is refused.
