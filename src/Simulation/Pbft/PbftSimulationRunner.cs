@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Synod.Simulation.Pbft;
 
 /// <summary>Runs many PBFT seeds in parallel; each seed is deterministic on its own.</summary>
@@ -8,10 +6,7 @@ public static class PbftSimulationRunner
     public static (IReadOnlyList<PbftSimulationResult> Results, TimeSpan Elapsed) RunSeeds(PbftSimulationOptions template, ulong start, int count)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var results = new PbftSimulationResult[count];
-        var stopwatch = Stopwatch.StartNew();
-        Parallel.For(0, count, i => results[i] = PbftSimulation.Run(template with { Seed = start + (ulong)i }));
-        return (results, stopwatch.Elapsed);
+        return SeedRunner.Run(start, count, seed => PbftSimulation.Run(template with { Seed = seed }));
     }
 
     public static string ReplayCommand(Violation violation, PbftSimulationOptions options)

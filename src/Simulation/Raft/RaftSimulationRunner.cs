@@ -1,22 +1,13 @@
-using System.Diagnostics;
-
 namespace Synod.Simulation.Raft;
 
 /// <summary>Runs many seeds (in parallel across cores; each seed is deterministic on its own).</summary>
 public static class RaftSimulationRunner
 {
-    public static RaftSimulationSummary RunSeeds(RaftSimulationOptions template, ulong start, int count, int? maxParallelism = null, CancellationToken cancellationToken = default)
+    public static RaftSimulationSummary RunSeeds(RaftSimulationOptions template, ulong start, int count, int? maxParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var results = new RaftSimulationResult[count];
-        var stopwatch = Stopwatch.StartNew();
-        Parallel.For(
-            0,
-            count,
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount, CancellationToken = cancellationToken },
-            i => results[i] = RaftSimulation.Run(template with { Seed = start + (ulong)i }));
-        stopwatch.Stop();
-        return new RaftSimulationSummary(results, stopwatch.Elapsed);
+        var (results, elapsed) = SeedRunner.Run(start, count, seed => RaftSimulation.Run(template with { Seed = seed }), maxParallelism);
+        return new RaftSimulationSummary(results, elapsed);
     }
 }
 
