@@ -13,6 +13,7 @@ public sealed class PbftReplica
 {
     private readonly PbftConfig _config;
     private readonly IPbftAuthenticator _authenticator;
+    private readonly PbftCertificates _certificates;
     private readonly SortedDictionary<ulong, Slot> _slots = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, Checkpoint>> _checkpointVotes = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, ViewChange>> _viewChanges = [];
@@ -63,6 +64,7 @@ public sealed class PbftReplica
         config.Validate();
         _config = config;
         _authenticator = authenticator;
+        _certificates = new PbftCertificates(config, authenticator);
         _timeoutTicks = config.RequestTimeoutTicks;
     }
 
@@ -777,7 +779,7 @@ public sealed class PbftReplica
             return;
         }
 
-        if (!IsValid(m))
+        if (!_certificates.IsValid(m))
         {
             Counters.InvalidCertificates++;
             return;
@@ -855,7 +857,7 @@ public sealed class PbftReplica
         if (_viewChanging && m.NewView == _view && Primary(_view) == _config.Id && votes.Count >= _config.Quorum && votes.ContainsKey(_config.Id))
         {
             var proof = votes.Values.OrderBy(v => v.From.Value).Take(_config.Quorum).ToImmutableArray();
-            var prePrepares = ComputePrePrepares(_view, proof, sign: true);
+            var prePrepares = _certificates.DerivePrePrepares(_view, proof).Select(Sign).ToImmutableArray();
             var newView = Sign(new NewView(_config.Id, _view, proof, prePrepares));
             _lastNewView = newView;
             _outbox.Add(new PbftOutgoing(null, newView));
@@ -871,7 +873,7 @@ public sealed class PbftReplica
             return;
         }
 
-        if (!IsValid(m))
+        if (!_certificates.IsValid(m))
         {
             Counters.InvalidCertificates++;
             return;
@@ -944,94 +946,7 @@ public sealed class PbftReplica
         }
     }
 
-    // The pre-prepares a new primary must issue (Castro and Liskov §4.4): for every sequence number
-    // between the latest stable checkpoint and the highest prepared one in the proof, the request of
-    // the highest-view certificate, or the null request when none prepared.
-    private ImmutableArray<PrePrepare> ComputePrePrepares(View view, ImmutableArray<ViewChange> proof, bool sign)
-    {
-        var minSequence = proof.Max(v => v.StableCheckpoint.Value);
-        var maxSequence = minSequence;
-        var chosen = new SortedDictionary<ulong, PreparedCertificate>();
-        foreach (var certificate in proof.SelectMany(v => v.Prepared))
-        {
-            var sequence = certificate.Sequence.Value;
-            if (sequence <= minSequence)
-            {
-                continue;
-            }
-
-            maxSequence = Math.Max(maxSequence, sequence);
-            if (!chosen.TryGetValue(sequence, out var existing) || certificate.View > existing.View)
-            {
-                chosen[sequence] = certificate;
-            }
-        }
-
-        var primary = Primary(view);
-        var builder = ImmutableArray.CreateBuilder<PrePrepare>();
-        for (var sequence = minSequence + 1; sequence <= maxSequence; sequence++)
-        {
-            var batch = chosen.TryGetValue(sequence, out var certificate) ? certificate.PrePrepare.Batch : ImmutableArray<ClientRequest>.Empty;
-            var prePrepare = new PrePrepare(primary, view, new SequenceNumber(sequence), PbftEncoding.BatchDigest(batch), batch);
-            builder.Add(sign ? Sign(prePrepare) : prePrepare);
-        }
-
-        return builder.ToImmutable();
-    }
-
-    // ---------------------------------------------------------------- validation
-
-    private bool IsValid(ViewChange m)
-    {
-        if (m.StableCheckpoint.Value > 0)
-        {
-            var distinct = m.CheckpointProof.Select(c => c.From).Distinct().Count();
-            if (distinct < _config.Quorum
-                || m.CheckpointProof.Any(c => c.Sequence != m.StableCheckpoint || c.StateDigest != m.StableDigest || !IsAuthentic(c)))
-            {
-                return false;
-            }
-        }
-
-        var high = m.StableCheckpoint.Plus((ulong)_config.WatermarkWindow);
-        return m.Prepared.All(c => c.Sequence > m.StableCheckpoint && c.Sequence <= high && c.View < m.NewView && IsValid(c));
-    }
-
-    private bool IsValid(PreparedCertificate certificate)
-    {
-        var prePrepare = certificate.PrePrepare;
-        var primary = Primary(prePrepare.View);
-        if (prePrepare.From != primary || !IsAuthentic(prePrepare) || PbftEncoding.BatchDigest(prePrepare.Batch) != prePrepare.Digest)
-        {
-            return false;
-        }
-
-        var backups = certificate.Prepares
-            .Where(p => p.From != primary && p.View == prePrepare.View && p.Sequence == prePrepare.Sequence && p.Digest == prePrepare.Digest && IsAuthentic(p))
-            .Select(p => p.From)
-            .Distinct()
-            .Count();
-        return backups >= 2 * _config.Faulty;
-    }
-
-    private bool IsValid(NewView m)
-    {
-        var senders = m.ViewChanges.Select(v => v.From).Distinct().Count();
-        if (senders < _config.Quorum || m.ViewChanges.Any(v => v.NewView != m.View || !IsAuthentic(v) || !IsValid(v)))
-        {
-            return false;
-        }
-
-        // The new primary must have derived exactly the pre-prepares the proof implies.
-        var expected = ComputePrePrepares(m.View, m.ViewChanges, sign: false);
-        return expected.Length == m.PrePrepares.Length
-            && expected.Zip(m.PrePrepares).All(p => p.First.Sequence == p.Second.Sequence && p.First.Digest == p.Second.Digest
-                && p.Second.View == m.View && p.Second.From == m.From && IsAuthentic(p.Second)
-                && PbftEncoding.BatchDigest(p.Second.Batch) == p.Second.Digest);
-    }
-
-    private bool IsAuthentic(PbftMessage message) =>
-        _authenticator.Verify(message.From, PbftEncoding.SigningBytes(message), message.Signature.Span);
+    private bool IsAuthentic(PbftMessage message) => _certificates.IsAuthentic(message);
 
     private T Sign<T>(T message)
         where T : PbftMessage => message with { Signature = _authenticator.Sign(PbftEncoding.SigningBytes(message)) };
