@@ -17,6 +17,7 @@ public sealed class RaftNode
     private readonly ProgressTracker _progress;
     private readonly ReadIndexTracker _reads = new();
     private readonly SnapshotReceiver _snapshotReceiver = new();
+    private readonly LeaderReplication _replication;
     private readonly List<RaftMessage> _outbox = [];
     private readonly List<ReadState> _readStates = [];
     private readonly List<ulong> _abortedReads = [];
@@ -68,6 +69,7 @@ public sealed class RaftNode
         _random = random;
         _log = new RaftLog(snapshot, entries, hardState.Commit);
         _progress = new ProgressTracker(config.MaxInflightAppends);
+        _replication = new LeaderReplication(config, _log, _progress, _reads, _outbox);
         _term = hardState.Term;
         _vote = hardState.Vote;
         _handedHardState = new HardState(_term, _vote, _log.Committed);
@@ -805,7 +807,7 @@ public sealed class RaftNode
 
         foreach (var progress in _progress.All)
         {
-            MaybeRetransmitSnapshotChunk(progress);
+            _replication.MaybeRetransmitSnapshotChunk(progress, _term, _now);
         }
     }
 
@@ -851,128 +853,20 @@ public sealed class RaftNode
             BroadcastHeartbeat();
         }
 
-        if (!_broadcastNeeded)
+        if (_broadcastNeeded)
         {
-            return;
-        }
-
-        _broadcastNeeded = false;
-        foreach (var progress in _progress.All)
-        {
-            if (progress.Id == _config.Id)
-            {
-                continue;
-            }
-
-            var before = _outbox.Count;
-            while (SendAppend(progress, sendIfEmpty: false))
-            {
-            }
-
-            if (_outbox.Count == before && progress.State == ProgressState.Replicate
-                && progress.SentCommit < LogIndex.Min(_log.Committed, progress.Match))
-            {
-                SendCommitUpdate(progress);
-            }
+            _broadcastNeeded = false;
+            _replication.SendToAll(_term, _now);
         }
     }
 
-    // Sends one AppendEntries (or a snapshot chunk) to a follower; returns whether it sent entries
-    // and more could follow.
-    private bool SendAppend(Progress progress, bool sendIfEmpty)
-    {
-        if (progress.IsPaused)
-        {
-            return false;
-        }
+    private bool SendAppend(Progress progress, bool sendIfEmpty) => _replication.SendAppend(progress, _term, _now, sendIfEmpty);
 
-        var previousIndex = progress.Next.Previous();
-        if (!_log.TryGetTerm(previousIndex, out var previousTerm))
-        {
-            SendSnapshot(progress);
-            return false;
-        }
-
-        var entries = _log.Slice(progress.Next, _config.MaxEntriesPerAppend, _config.MaxBytesPerAppend);
-        if (entries.IsEmpty && !sendIfEmpty)
-        {
-            return false;
-        }
-
-        Send(new AppendEntries(_config.Id, progress.Id, _term, new LogPosition(previousIndex, previousTerm), entries, _log.Committed));
-        progress.SentCommit = LogIndex.Min(_log.Committed, entries.IsEmpty ? previousIndex : entries[^1].Index);
-        if (progress.State == ProgressState.Replicate)
-        {
-            if (!entries.IsEmpty)
-            {
-                progress.SentEntries(entries[^1].Index);
-            }
-        }
-        else
-        {
-            progress.ProbeSent = true;
-        }
-
-        return !entries.IsEmpty && !progress.IsPaused;
-    }
-
-    // Tells an up-to-date follower the new commit index, anchored at an index it acknowledged.
-    private void SendCommitUpdate(Progress progress)
-    {
-        if (_log.TryGetTerm(progress.Match, out var term))
-        {
-            Send(new AppendEntries(_config.Id, progress.Id, _term, new LogPosition(progress.Match, term), ImmutableArray<Entry>.Empty, _log.Committed));
-            progress.SentCommit = LogIndex.Min(_log.Committed, progress.Match);
-        }
-    }
-
-    private void SendSnapshot(Progress progress)
-    {
-        if (progress.State != ProgressState.Snapshot)
-        {
-            progress.BecomeSnapshot(_log.Snapshot, _now);
-        }
-
-        SendSnapshotChunk(progress);
-    }
-
-    private void SendSnapshotChunk(Progress progress)
-    {
-        var snapshot = progress.SendingSnapshot!;
-        var offset = progress.SnapshotOffset;
-        var length = (int)Math.Min(_config.MaxSnapshotChunkBytes, snapshot.Data.Length - offset);
-        var chunk = snapshot.Data.Slice((int)offset, length);
-        var last = offset + length == snapshot.Data.Length;
-        progress.SnapshotSentAtTick = _now;
-        Send(new InstallSnapshot(_config.Id, progress.Id, _term, snapshot.Metadata, offset, chunk, last));
-    }
-
-    private void MaybeRetransmitSnapshotChunk(Progress progress)
-    {
-        // A lost chunk or answer would stall the transfer; resend after half an election timeout.
-        if (progress.State == ProgressState.Snapshot && _now - progress.SnapshotSentAtTick >= Math.Max(2, _config.ElectionTimeoutTicks / 2))
-        {
-            SendSnapshotChunk(progress);
-        }
-    }
+    private void SendSnapshotChunk(Progress progress) => _replication.SendSnapshotChunk(progress, _term, _now);
 
     private void BroadcastHeartbeat()
     {
-        var round = _reads.OpenRound(_now);
-        var self = _progress.Get(_config.Id);
-        if (self is not null)
-        {
-            self.AckedRound = round;
-        }
-
-        foreach (var progress in _progress.All)
-        {
-            if (progress.Id != _config.Id)
-            {
-                Send(new Heartbeat(_config.Id, progress.Id, _term, LogIndex.Min(progress.Match, _log.Committed), round));
-            }
-        }
-
+        _replication.BroadcastHeartbeat(_term, _now);
         ReleaseConfirmedReads();
     }
 
@@ -995,7 +889,7 @@ public sealed class RaftNode
         progress.RecentActive = true;
         if (!m.Success)
         {
-            OnAppendRejected(progress, m);
+            _replication.OnRejected(progress, m, _term, _now);
             return;
         }
 
@@ -1034,27 +928,6 @@ public sealed class RaftNode
             // An answer to a probe that taught nothing new (for example a commit update): resume.
             progress.ProbeSent = false;
             SendAppend(progress, sendIfEmpty: false);
-        }
-    }
-
-    private void OnAppendRejected(Progress progress, AppendEntriesResponse m)
-    {
-        // The follower's hint names where our logs may agree; skip back to the last entry of ours
-        // whose term is not above the hinted one (one round trip per term, not per entry).
-        var probe = m.Hint.Index;
-        if (m.Hint.Term > Term.Zero)
-        {
-            probe = _log.FindConflictByTerm(m.Hint.Index, m.Hint.Term).Index;
-        }
-
-        if (progress.MaybeDecreaseTo(m.RejectedIndex, probe))
-        {
-            if (progress.State == ProgressState.Replicate)
-            {
-                progress.BecomeProbe();
-            }
-
-            SendAppend(progress, sendIfEmpty: true);
         }
     }
 
