@@ -85,3 +85,26 @@ public sealed class ReviewRegressionTests
     private static InstallSnapshot Chunk(ReplicaId from, ulong term, SnapshotMetadata metadata, long offset, string text, bool last) =>
         new(from, new ReplicaId(1), new Term(term), metadata, offset, System.Text.Encoding.ASCII.GetBytes(text), last);
 }
+
+public sealed class VoteTallyTests
+{
+    [Fact]
+    public void A_campaign_is_won_or_lost_by_a_quorum_of_current_voters_only()
+    {
+        // Proves the tally counts only current voters: a learner's grant does not complete a quorum, two of three voters do, and two refusals lose.
+        var membership = Membership.Create([new ReplicaId(1), new ReplicaId(2), new ReplicaId(3)], [new ReplicaId(4)]);
+        var tally = new VoteTally();
+        tally.Record(new ReplicaId(1), true);
+        tally.Record(new ReplicaId(4), true);
+        Assert.Equal(ElectionOutcome.Pending, tally.Outcome(membership));
+
+        tally.Record(new ReplicaId(2), true);
+        Assert.Equal(ElectionOutcome.Won, tally.Outcome(membership));
+
+        tally.Clear();
+        tally.Record(new ReplicaId(2), false);
+        tally.Record(new ReplicaId(3), false);
+        Assert.Equal(ElectionOutcome.Lost, tally.Outcome(membership));
+        Assert.False(tally.HasAnswered(new ReplicaId(1)));
+    }
+}

@@ -22,8 +22,8 @@ public sealed class RaftNode
     private readonly List<ReadState> _readStates = [];
     private readonly List<ulong> _abortedReads = [];
 
-    // Votes received in the current (pre-)campaign, by voter.
-    private readonly Dictionary<ReplicaId, bool> _votes = [];
+    // Votes received in the current (pre-)campaign.
+    private readonly VoteTally _votes = new();
 
     private Term _term;
     private ReplicaId _vote;
@@ -197,28 +197,10 @@ public sealed class RaftNode
             return ProposeResult.Rejected(RejectReason.NotLeader, _leader);
         }
 
-        if (!_committedInTerm)
+        var (reason, detail) = MembershipChangePolicy.Check(change, _log, _committedInTerm, _progress.Get(change.Replica), _config.LearnerCatchUpMaxLagEntries, out var next);
+        if (reason != RejectReason.None)
         {
-            return ProposeResult.Rejected(RejectReason.LeaderNotReady, _leader, "the leader has not yet committed an entry of its term");
-        }
-
-        if (_log.MembershipIndex > _log.Committed)
-        {
-            return ProposeResult.Rejected(RejectReason.MembershipChangeInProgress, _leader);
-        }
-
-        if (!_log.Membership.TryApply(change, out var next, out var reason))
-        {
-            return ProposeResult.Rejected(RejectReason.InvalidMembershipChange, _leader, reason);
-        }
-
-        if (change.Kind == MembershipChangeKind.PromoteLearner)
-        {
-            var progress = _progress.Get(change.Replica);
-            if (progress is null || progress.Match.Value + (ulong)_config.LearnerCatchUpMaxLagEntries < _log.LastIndex.Value)
-            {
-                return ProposeResult.Rejected(RejectReason.LearnerNotCaughtUp, _leader, $"learner {change.Replica} has not caught up");
-            }
+            return ProposeResult.Rejected(reason, _leader, detail);
         }
 
         return ProposeEntry(EntryKind.MembershipChange, MembershipCodec.Encode(change, next));
@@ -457,7 +439,7 @@ public sealed class RaftNode
         var campaignTerm = preVote ? _term.Next() : _term;
         foreach (var voter in _log.Membership.Voters)
         {
-            if (voter != _config.Id && !_votes.ContainsKey(voter))
+            if (voter != _config.Id && !_votes.HasAnswered(voter))
             {
                 Send(new RequestVote(_config.Id, voter, campaignTerm, _log.LastPosition, preVote, _campaignIsTransfer));
             }
@@ -496,7 +478,7 @@ public sealed class RaftNode
         }
 
         _campaignIsTransfer = leadershipTransfer;
-        _votes[_config.Id] = true;
+        _votes.Record(_config.Id, true);
         if (TallyVotes(preVote))
         {
             return;
@@ -540,32 +522,15 @@ public sealed class RaftNode
             return;
         }
 
-        _votes[m.From] = m.Granted;
+        _votes.Record(m.From, m.Granted);
         TallyVotes(m.IsPreVote);
     }
 
     // Returns whether the campaign ended (won or lost).
     private bool TallyVotes(bool preVote)
     {
-        var granted = 0;
-        var rejected = 0;
-        foreach (var (voter, vote) in _votes)
-        {
-            if (_log.Membership.IsVoter(voter))
-            {
-                if (vote)
-                {
-                    granted++;
-                }
-                else
-                {
-                    rejected++;
-                }
-            }
-        }
-
-        var quorum = _log.Membership.Quorum;
-        if (granted >= quorum)
+        var outcome = _votes.Outcome(_log.Membership);
+        if (outcome == ElectionOutcome.Won)
         {
             if (preVote)
             {
@@ -577,7 +542,7 @@ public sealed class RaftNode
             return true;
         }
 
-        if (rejected >= quorum)
+        if (outcome == ElectionOutcome.Lost)
         {
             BecomeFollower(_term, ReplicaId.None);
             return true;
