@@ -509,6 +509,7 @@ public sealed class PbftReplica
             Counters.Equivocations++;
         }
 
+        HelpWithDecidedSlot(m.From, slot);
         MaybePrepared(m.Sequence, slot);
     }
 
@@ -525,6 +526,7 @@ public sealed class PbftReplica
             Counters.Equivocations++;
         }
 
+        HelpWithDecidedSlot(m.From, slot);
         MaybeCommitted(m.Sequence, slot);
     }
 
@@ -563,6 +565,16 @@ public sealed class PbftReplica
         }
 
         return builder.ToImmutable();
+    }
+
+    // A peer still re-sending its part of a slot we have decided may have lost our commit: since we
+    // no longer retransmit decided slots, answer it directly (rate-limited per peer).
+    private void HelpWithDecidedSlot(ReplicaIndex peer, Slot slot)
+    {
+        if (slot.CommittedDigest is not null && slot.Commits.TryGetValue(_config.Id, out var ours))
+        {
+            Help(peer, ours);
+        }
     }
 
     // committed-local(m, v, n, i): prepared and 2f+1 matching commits from distinct replicas.
