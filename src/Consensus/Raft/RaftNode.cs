@@ -571,7 +571,8 @@ public sealed class RaftNode
             _snapshotReceiver.Reset();
         }
 
-        if (_role == RaftRole.Leader)
+        var wasLeader = _role == RaftRole.Leader;
+        if (wasLeader)
         {
             _reads.Clear(_abortedReads);
         }
@@ -583,7 +584,16 @@ public sealed class RaftNode
         _committedInTerm = false;
         _votes.Clear();
         _heartbeatElapsed = 0;
-        ResetElectionTimer();
+
+        // The election timer restarts only on hearing from a leader, granting a vote or starting an
+        // election (paper Figure 2). Merely learning of a higher term must not restart it, or a
+        // replica that keeps campaigning without a chance (a removed server, a stale log) would
+        // hold every other replica's timer back forever when there is no leader. A former
+        // leader's clock counted CheckQuorum rounds, so it starts afresh.
+        if (wasLeader)
+        {
+            ResetElectionTimer();
+        }
     }
 
     private void BecomePreCandidate()

@@ -30,6 +30,10 @@ public sealed class RaftSimulation
     private bool _leaderSeenAfterHeal;
 
     private long _crashes;
+
+    // Whether this run's replicas pre-vote: most runs do; some run without, a valid configuration
+    // that must be just as safe (the seed decides, so a failure replays).
+    private readonly bool _preVote;
     private long _snapshotsInstalled;
     private long _membershipChanges;
     private long _transfers;
@@ -40,6 +44,7 @@ public sealed class RaftSimulation
         options.Validate();
         _options = options;
         _random = new SplitMix64Random(options.Seed);
+        _preVote = !options.Faults || _random.Chance(0.8);
         _network = new SimNetwork(_random, options.Nodes + 1, options.Trace ? _trace : null);
         _initialMembership = Membership.Create(Enumerable.Range(1, options.Nodes).Select(i => new ReplicaId((ulong)i)));
         for (var i = 1; i <= options.Nodes + 1; i++)
@@ -89,6 +94,7 @@ public sealed class RaftSimulation
 
     private void Start()
     {
+        Trace($"replicas {(_preVote ? "pre-vote" : "do not pre-vote")}");
         foreach (var node in _nodes)
         {
             node.TickPeriodMillis = _options.Faults ? SkewedTickPeriod(_options.ClockSkewPercent / 2) : _options.TickMillis;
@@ -160,6 +166,7 @@ public sealed class RaftSimulation
         ElectionTimeoutTicks = 10,
         HeartbeatTicks = 1,
         ReadMode = _options.ReadMode,
+        PreVote = _preVote,
         MaxSnapshotChunkBytes = 48,
         MaxInflightAppends = 8,
         MaxEntriesPerAppend = 16,
@@ -619,7 +626,20 @@ public sealed class RaftSimulation
         }
 
         var membership = core.Membership;
-        if (_random.Chance(0.3))
+        if (_random.Chance(0.15))
+        {
+            // An operator forcing an election on some replica: legal at any time, and it must not
+            // break safety (with lease reads it must not break the lease either).
+            var candidates = _nodes.Where(n => n.Core is not null && n != leader).ToList();
+            if (candidates.Count > 0)
+            {
+                var forced = candidates[_random.Next(candidates.Count)];
+                forced.Core!.Campaign();
+                Trace($"forced campaign on {forced.Id}");
+                Pump(forced);
+            }
+        }
+        else if (_random.Chance(0.3))
         {
             var others = membership.Voters.Where(v => v != leader.Id).ToList();
             if (others.Count > 0)
