@@ -58,7 +58,7 @@ public sealed class RaftSimulationTests
     }
 
     [Theory]
-    [InlineData(HostBug.SendBeforePersist, 3, 2000)]
+    [InlineData(HostBug.SendBeforePersist, 3, 4000)]
     [InlineData(HostBug.StaleLocalReads, 3, 200)]
     [InlineData(HostBug.ForgetVoteOnRestart, 5, 5000)]
     public void TheCheckersCatchABrokenHost(HostBug bug, int nodes, int maxSeeds)
@@ -82,21 +82,8 @@ public sealed class RaftSimulationTests
         Assert.Equal(found.Invariant, replay.Violation?.Invariant);
         Assert.Equal(found.Step, replay.Violation?.Step);
         Assert.Contains(replay.Trace, line => line.Contains("VIOLATION", StringComparison.Ordinal));
-    }
 
-    [Fact]
-    public void TheCorrectHostPassesTheSeedsThatCatchTheBrokenOnes()
-    {
-        // Proves the violations above come from the broken host and not from the seeds themselves.
-        foreach (var bug in new[] { HostBug.SendBeforePersist, HostBug.StaleLocalReads })
-        {
-            var broken = RaftSimulationRunner.RunSeeds(new RaftSimulationOptions { Steps = 5000, Bug = bug }, 1, 100).Violations;
-            Assert.NotEmpty(broken);
-            foreach (var violation in broken)
-            {
-                var correct = RaftSimulation.Run(new RaftSimulationOptions { Steps = 5000, Seed = violation.Seed });
-                Assert.Null(correct.Violation);
-            }
-        }
+        // The violation comes from the broken host, not from the seed: the correct host passes it.
+        Assert.Null(RaftSimulation.Run(options with { Seed = found.Seed, Bug = HostBug.None }).Violation);
     }
 }
