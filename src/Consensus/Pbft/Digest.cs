@@ -6,9 +6,6 @@ namespace Synod.Consensus.Pbft;
 /// <summary>A SHA-256 digest, compared by value.</summary>
 public readonly record struct Digest(ulong A, ulong B, ulong C, ulong D)
 {
-    /// <summary>The digest of the null request that fills a gap after a view change.</summary>
-    public static readonly Digest Null;
-
     public static Digest Of(ReadOnlySpan<byte> data)
     {
         Span<byte> hash = stackalloc byte[32];

@@ -171,19 +171,6 @@ public sealed class PbftReplica
 
     private ReplicaIndex Primary(View view) => view.Primary(_config.ReplicaCount);
 
-    /// <summary>The digest committed at <paramref name="sequence"/> here, if any (for checkers).</summary>
-    public bool TryGetCommitted(SequenceNumber sequence, out Digest digest)
-    {
-        digest = default;
-        if (_slots.TryGetValue(sequence.Value, out var slot) && slot.CommittedDigest is { } committed)
-        {
-            digest = committed;
-            return true;
-        }
-
-        return false;
-    }
-
     // ---------------------------------------------------------------- inputs
 
     /// <summary>

@@ -14,9 +14,6 @@ internal sealed class SnapshotReceiver
     private byte[] _buffer = [];
     private long _received;
 
-    /// <summary>Bytes of the snapshot in progress received so far (0 when none).</summary>
-    public long Received => _received;
-
     /// <summary>
     /// Accepts a chunk. Returns the complete snapshot when the last chunk arrives, else null;
     /// <paramref name="nextOffset"/> is the byte expected next.

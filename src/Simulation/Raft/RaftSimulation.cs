@@ -391,7 +391,6 @@ public sealed class RaftSimulation
             Sequence = client.Sequence,
             Value = (client.Id * 1_000_000L) + (long)client.Sequence,
             LowestIndex = _checker.MaxAcknowledgedWrite,
-            InvokedAt = Now,
         };
         Submit(client);
     }
@@ -539,7 +538,6 @@ public sealed class RaftSimulation
     private void Finish(SimClient client)
     {
         client.Current = null;
-        client.Completed++;
         Schedule(_random.Between(1, 20), new ClientEvent(client, 0));
     }
 

@@ -15,7 +15,6 @@ internal sealed class SimClient
 
     public ReplicaId Target { get; set; }
 
-    public long Completed { get; set; }
 }
 
 /// <summary>A write or a read in progress, and where it was last submitted.</summary>
@@ -31,8 +30,6 @@ internal sealed class ClientOperation
 
     /// <summary>For reads: the highest acknowledged write when the read began.</summary>
     public LogIndex LowestIndex { get; init; }
-
-    public long InvokedAt { get; init; }
 
     /// <summary>Identifies the current attempt of a read (a fresh context per attempt).</summary>
     public ulong ReadContext { get; set; }
