@@ -98,24 +98,8 @@ internal static class SimCommand
     private static int RunPbft(PbftSimulationOptions options, ulong start, int count)
     {
         var (results, elapsed) = PbftSimulationRunner.RunSeeds(options, start, count);
-        if (options.Trace)
-        {
-            foreach (var result in results)
-            {
-                Console.WriteLine($"--- seed {result.Seed}");
-                foreach (var line in result.Trace)
-                {
-                    Console.WriteLine(line);
-                }
-            }
-        }
-
         var violations = results.Where(r => r.Violation is not null).Select(r => r.Violation!).ToList();
-        foreach (var violation in violations)
-        {
-            Console.WriteLine($"VIOLATION {violation}");
-            Console.WriteLine($"  replay: {PbftSimulationRunner.ReplayCommand(violation, options)}");
-        }
+        PrintTracesAndViolations(options.Trace, results.Select(r => (r.Seed, r.Trace)), violations, v => PbftSimulationRunner.ReplayCommand(v, options));
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -129,23 +113,7 @@ internal static class SimCommand
     private static int Run(RaftSimulationOptions options, ulong start, int count)
     {
         var summary = RaftSimulationRunner.RunSeeds(options, start, count);
-        if (options.Trace)
-        {
-            foreach (var result in summary.Results)
-            {
-                Console.WriteLine($"--- seed {result.Seed}");
-                foreach (var line in result.Trace)
-                {
-                    Console.WriteLine(line);
-                }
-            }
-        }
-
-        foreach (var violation in summary.Violations)
-        {
-            Console.WriteLine($"VIOLATION {violation}");
-            Console.WriteLine($"  replay: {RaftSimulationReport.ReplayCommand(violation, options)}");
-        }
+        PrintTracesAndViolations(options.Trace, summary.Results.Select(r => (r.Seed, r.Trace)), summary.Violations, v => RaftSimulationReport.ReplayCommand(v, options));
 
         var results = summary.Results;
         Console.WriteLine(string.Create(
@@ -156,5 +124,29 @@ internal static class SimCommand
             $"{results.Sum(r => r.MembershipChanges)} membership changes, {results.Sum(r => r.Transfers)} transfers"));
         Console.WriteLine($"raft sim: {results.Count} seeds, {summary.Violations.Count} violations");
         return summary.Violations.Count == 0 ? 0 : 1;
+    }
+
+    // Both simulators report the same way: traces when asked, then each violation with the command
+    // that replays it.
+    private static void PrintTracesAndViolations(
+        bool trace, IEnumerable<(ulong Seed, IReadOnlyList<string> Lines)> traces, IReadOnlyList<Violation> violations, Func<Violation, string> replay)
+    {
+        if (trace)
+        {
+            foreach (var (seed, lines) in traces)
+            {
+                Console.WriteLine($"--- seed {seed}");
+                foreach (var line in lines)
+                {
+                    Console.WriteLine(line);
+                }
+            }
+        }
+
+        foreach (var violation in violations)
+        {
+            Console.WriteLine($"VIOLATION {violation}");
+            Console.WriteLine($"  replay: {replay(violation)}");
+        }
     }
 }
