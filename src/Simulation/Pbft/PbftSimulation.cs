@@ -34,11 +34,10 @@ public sealed class PbftSimulation
         _options = options;
         _random = new SplitMix64Random(options.Seed);
         _network = new SimNetwork(_random, options.ReplicaCount, options.Trace ? _trace : null);
-        var secrets = SimulatedAuthenticator.Secrets(options.Seed, options.ReplicaCount);
         var byzantine = ChooseByzantine();
         for (var i = 0; i < options.ReplicaCount; i++)
         {
-            var authenticator = new SimulatedAuthenticator(new ReplicaIndex(i), secrets) { Seed = options.Seed };
+            var authenticator = new SimulatedAuthenticator(new ReplicaIndex(i), options.Seed, options.ReplicaCount);
             var config = new PbftConfig { ReplicaCount = options.ReplicaCount, Id = new ReplicaIndex(i), CheckpointInterval = 8, WatermarkWindow = 32, RequestTimeoutTicks = 15, MaxViewChangeTimeoutTicks = 120 };
             var colluders = byzantine.Where(b => b.Value == ByzantineStrategy.Collude).Select(b => b.Key).ToHashSet();
             var behaviour = byzantine.TryGetValue(i, out var strategy) ? new ByzantineBehaviour(strategy, authenticator, new SplitMix64Random(options.Seed ^ (ulong)(i + 77)), colluders) : null;
@@ -382,8 +381,7 @@ public sealed class PbftSimulation
         _events.Schedule(40 * _options.TickMillis, new ClientTimeoutEvent(client, client.Attempt));
     }
 
-    private ClientRequest SignAsClient(ClientRequest request) =>
-        ClientMac.Authenticate(request, _options.ReplicaCount, replica => SimulatedAuthenticator.ClientKey(_options.Seed, request.Client, replica));
+    private ClientRequest SignAsClient(ClientRequest request) => SimulatedAuthenticator.SignAsClient(_options.Seed, request, _options.ReplicaCount);
 
     private void OnClientTimeout(ClientTimeoutEvent e)
     {

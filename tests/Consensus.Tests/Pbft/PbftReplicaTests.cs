@@ -164,7 +164,7 @@ public sealed class PbftReplicaTests
     private static T ForgeAs<T>(int replica, T message)
         where T : PbftMessage
     {
-        var key = new TestAuthenticator(new ReplicaIndex(replica), TestAuthenticator.Secrets(4));
+        var key = TestKeys.For(replica);
         return message with { Signature = key.Sign(PbftEncoding.SigningBytes(message)) };
     }
 
@@ -215,8 +215,7 @@ public sealed class PbftReplicaTests
     private static PrePrepare ForgeAsPrimary(PrePrepare message)
     {
         // Re-sign with the primary's own key: the primary itself is the Byzantine party here.
-        var secrets = TestAuthenticator.Secrets(4);
-        var primary = new TestAuthenticator(new ReplicaIndex(0), secrets);
+        var primary = TestKeys.For(0);
         return message with { Signature = primary.Sign(PbftEncoding.SigningBytes(message)) };
     }
 }
@@ -237,16 +236,15 @@ public sealed class PbftDurabilityTests
         Assert.NotNull(durable.Slots.Single().PrePrepare);
         Assert.NotNull(durable.Slots.Single().OwnPrepare);
 
-        var secrets = TestAuthenticator.Secrets(4);
         var restarted = new PbftReplica(
             new PbftConfig { ReplicaCount = 4, Id = new ReplicaIndex(1), CheckpointInterval = 4, WatermarkWindow = 16, RequestTimeoutTicks = 1000, MaxViewChangeTimeoutTicks = 64000 },
-            new TestAuthenticator(new ReplicaIndex(1), secrets),
+            TestKeys.For(1),
             durable,
             new SequenceNumber(0),
             new Dictionary<ulong, ulong>());
         var other = ImmutableArray.Create(PbftTestCluster.Request(99, 1));
         var conflicting = new PrePrepare(new ReplicaIndex(0), new View(0), new SequenceNumber(1), PbftEncoding.BatchDigest(other), other);
-        conflicting = conflicting with { Signature = new TestAuthenticator(new ReplicaIndex(0), secrets).Sign(PbftEncoding.SigningBytes(conflicting)) };
+        conflicting = conflicting with { Signature = TestKeys.For(0).Sign(PbftEncoding.SigningBytes(conflicting)) };
 
         restarted.Step(conflicting);
 

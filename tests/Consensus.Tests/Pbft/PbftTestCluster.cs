@@ -13,11 +13,10 @@ internal sealed class PbftTestCluster
 
     public PbftTestCluster(int n, int checkpointInterval = 4, int timeoutTicks = 10)
     {
-        var secrets = TestAuthenticator.Secrets(n);
         Replicas = Enumerable.Range(0, n)
             .Select(i => new PbftReplica(
                 new PbftConfig { ReplicaCount = n, Id = new ReplicaIndex(i), CheckpointInterval = checkpointInterval, WatermarkWindow = checkpointInterval * 4, RequestTimeoutTicks = timeoutTicks, MaxViewChangeTimeoutTicks = timeoutTicks * 64 },
-                new TestAuthenticator(new ReplicaIndex(i), secrets)))
+                TestKeys.For(i, n)))
             .ToArray();
         Executed = Enumerable.Range(0, n).Select(_ => new List<string>()).ToArray();
     }
@@ -34,7 +33,7 @@ internal sealed class PbftTestCluster
 
     /// <summary>A request with a valid client authenticator for a four-replica group.</summary>
     public static ClientRequest Request(ulong client, ulong timestamp, string operation = "op") =>
-        TestAuthenticator.SignAsClient(new ClientRequest(client, timestamp, Encoding.UTF8.GetBytes(operation)), 4);
+        TestKeys.SignAsClient(new ClientRequest(client, timestamp, Encoding.UTF8.GetBytes(operation)), 4);
 
     public void SubmitToAll(ClientRequest request)
     {
