@@ -1,0 +1,16 @@
+using Synod.Runtime.Storage;
+
+namespace Synod.Persistence.AdoNet;
+
+/// <summary>What the writer knows of an open replica: its row id, checksum seed and log shape.</summary>
+internal sealed class ReplicaEntry(DurableReplicaId replica, long rowId)
+{
+    public DurableReplicaId Replica { get; } = replica;
+
+    public long RowId { get; } = rowId;
+
+    public uint Seed { get; } = RecordChecksum.Seed(replica);
+
+    /// <summary>The shape after every batch accepted so far (durable once their transaction commits).</summary>
+    public ReplicaLogShape Shape { get; set; }
+}

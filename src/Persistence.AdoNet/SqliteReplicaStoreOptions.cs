@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+using Synod.Runtime.Storage;
+
+namespace Synod.Persistence.AdoNet;
+
+/// <summary>The embedded SQLite store: one database file per silo (configuration section <c>Synod:Storage:Sqlite</c>).</summary>
+public sealed class SqliteReplicaStoreOptions : ReplicaStoreOptions
+{
+    /// <summary>Path of the database file; its directory is created when missing. Default <c>data/synod.db</c>.</summary>
+    [Required]
+    public string Path { get; set; } = "data/synod.db";
+
+    /// <summary>How commits reach the disk. <see cref="SqliteSynchronousMode.Full"/> unless you accept its risks.</summary>
+    public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
+
+    /// <summary>
+    /// WAL pages after which SQLite copies the WAL into the database (a checkpoint, which also
+    /// syncs). Larger values mean fewer checkpoints and a larger WAL file. Default 16,384 (64 MiB).
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int WalAutoCheckpointPages { get; set; } = 16_384;
+
+    /// <summary>Page cache size in KiB. Default 65,536 (64 MiB).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int CacheSizeKiB { get; set; } = 65_536;
+}

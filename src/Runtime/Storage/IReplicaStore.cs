@@ -1,0 +1,40 @@
+namespace Synod.Runtime.Storage;
+
+/// <summary>
+/// Durable storage shared by every replica of a silo (thousands per store). Writes are batches
+/// that complete only once they are durable; a store commits the batches of many replicas
+/// together (group commit), so one fsync serves them all.
+/// </summary>
+/// <remarks>
+/// A replica is single-threaded: it opens itself once, then submits batches in order; it may
+/// submit the next batch before the previous one completes, and a store keeps that order.
+/// </remarks>
+public interface IReplicaStore : IAsyncDisposable
+{
+    /// <summary>Counters of what the store has done since it opened.</summary>
+    ReplicaStoreStatistics Statistics { get; }
+
+    /// <summary>
+    /// Loads the replica's durable state, registering the replica if it is new, and makes it
+    /// writable in this store.
+    /// </summary>
+    /// <exception cref="StorageCorruptionException">
+    /// A stored record fails its checksum or the log has a gap; the replica must not start.
+    /// </exception>
+    ValueTask<ReplicaDurableState> OpenReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes <paramref name="batch"/> durable. Completes after the transaction holding it has been
+    /// committed and synced. Cancelling only abandons waiting for room in the store's queue: once
+    /// queued, a batch is written whether or not the caller still waits.
+    /// </summary>
+    /// <exception cref="StorageRejectedException">The batch is malformed, oversized, out of order or for an unknown replica.</exception>
+    /// <exception cref="StorageFaultedException">An earlier write failed; the store no longer accepts writes.</exception>
+    ValueTask WriteAsync(ReplicaWriteBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes everything stored for the replica (it moved to another silo or its group was removed).</summary>
+    ValueTask DeleteReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every replica that has state in the store, sorted by name.</summary>
+    ValueTask<IReadOnlyList<DurableReplicaId>> ListReplicasAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,4 @@
+namespace Synod.Persistence.Tests.Contract;
+
+/// <summary>The replica store contract on PostgreSQL.</summary>
+public sealed class PostgresContractTests : ReplicaStoreContractTests<PostgresProvider>;
