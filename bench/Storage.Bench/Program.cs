@@ -36,25 +36,57 @@ foreach (Option option in new Option[] { provider, replicas, perBatch, recordByt
     store.Options.Add(option);
 }
 
+var rounds = new Option<int>("--rounds") { Description = "Runs per configuration; the median run is reported too", DefaultValueFactory = _ => 1 };
+var withProbe = new Option<bool>("--with-fdatasync") { Description = "Before each run, measure the raw fdatasync rate (4 KiB overwrite) for comparison" };
+store.Options.Add(rounds);
+store.Options.Add(withProbe);
 store.SetAction(async (result, cancellationToken) =>
 {
     string name = result.GetValue(provider)!;
+    TimeSpan duration = TimeSpan.FromSeconds(result.GetValue(seconds));
     foreach (int count in result.GetValue(replicas)!)
     {
-        string location = Path.Combine(Path.GetFullPath(result.GetValue(dir)!), $"store-{Environment.ProcessId}-{count}.db");
-        string schema = $"bench_{Environment.ProcessId}_{count}";
-        Func<AdoNetReplicaStore> open = name == "sqlite"
-            ? () => AdoNetReplicaStore.OpenSqlite(new SqliteReplicaStoreOptions { Path = location, Synchronous = result.GetValue(synchronous) })
-            : () => AdoNetReplicaStore.OpenPostgres(new PostgresReplicaStoreOptions { ConnectionString = result.GetValue(connection) ?? throw new InvalidOperationException("--connection is required for postgresql"), Schema = schema });
-        StoreLoadResult run = await StoreLoad.RunAsync(open, name, count, result.GetValue(perBatch), result.GetValue(recordBytes),
-            TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(result.GetValue(seconds)), cancellationToken);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run.Provider,-10} replicas {run.Replicas,5} x{run.RecordsPerBatch,3}/batch: {run.RecordsPerSecond,9:F0} records/s {run.BatchesPerSecond,9:F0} batches/s {run.CommitsPerSecond,7:F0} commits/s  {run.RecordsPerCommit,7:F1} records/commit  p50 {run.P50Ms:F3} ms  p99 {run.P99Ms:F3} ms"));
-        foreach (string file in new[] { location, location + "-wal", location + "-shm" }.Where(File.Exists))
+        var runs = new List<StoreLoadResult>();
+        var probes = new List<double>();
+        for (int round = 0; round < result.GetValue(rounds); round++)
         {
-            File.Delete(file);
+            if (result.GetValue(withProbe))
+            {
+                probes.Add(FdatasyncProbe.Run(Path.GetFullPath(result.GetValue(dir)!), 4096, append: false, fullFsync: false, duration));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw fdatasync (4 KiB overwrite): {probes[^1],8:F0} syncs/s"));
+            }
+
+            string location = Path.Combine(Path.GetFullPath(result.GetValue(dir)!), $"store-{Environment.ProcessId}-{count}-{round}.db");
+            string schema = $"bench_{Environment.ProcessId}_{count}_{round}";
+            Func<AdoNetReplicaStore> open = name == "sqlite"
+                ? () => AdoNetReplicaStore.OpenSqlite(new SqliteReplicaStoreOptions { Path = location, Synchronous = result.GetValue(synchronous) })
+                : () => AdoNetReplicaStore.OpenPostgres(new PostgresReplicaStoreOptions { ConnectionString = result.GetValue(connection) ?? throw new InvalidOperationException("--connection is required for postgresql"), Schema = schema });
+            StoreLoadResult run = await StoreLoad.RunAsync(open, name, count, result.GetValue(perBatch), result.GetValue(recordBytes),
+                TimeSpan.FromSeconds(2), duration, cancellationToken);
+            runs.Add(run);
+            Print("", run);
+            foreach (string file in new[] { location, location + "-wal", location + "-shm" }.Where(File.Exists))
+            {
+                File.Delete(file);
+            }
+        }
+
+        if (runs.Count > 1)
+        {
+            Print("MEDIAN ", runs.OrderBy(r => r.RecordsPerSecond).ElementAt(runs.Count / 2));
+        }
+
+        if (probes.Count > 0)
+        {
+            double probe = probes.Order().ElementAt(probes.Count / 2);
+            double commits = runs.Select(r => r.CommitsPerSecond).Order().ElementAt(runs.Count / 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MEDIAN raw fdatasync {probe:F0} syncs/s; store {commits:F0} commits/s = {100 * commits / probe:F0}% of raw"));
         }
     }
 });
 root.Subcommands.Add(store);
 return await root.Parse(args).InvokeAsync();
+
+static void Print(string prefix, StoreLoadResult run) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{prefix}{run.Provider,-10} replicas {run.Replicas,5} x{run.RecordsPerBatch,3}/batch: {run.RecordsPerSecond,9:F0} records/s {run.BatchesPerSecond,9:F0} batches/s {run.CommitsPerSecond,7:F0} commits/s  {run.RecordsPerCommit,7:F1} records/commit  p50 {run.P50Ms:F3} ms  p99 {run.P99Ms:F3} ms"));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -23,6 +24,7 @@ public sealed class AdoNetReplicaStore : IReplicaStore
     private readonly StoreDialect _dialect;
     private readonly ReplicaStoreOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly StorageMetrics _metrics;
     private readonly Channel<StoreRequest> _queue;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,11 +32,18 @@ public sealed class AdoNetReplicaStore : IReplicaStore
 
     // Owned by the writer loop; never touched by callers.
     private readonly Dictionary<DurableReplicaId, ReplicaEntry> _replicas = [];
+
+    // Per replica, how many batches were submitted (numbers the batches; see WriteAsync).
+    private readonly ConcurrentDictionary<DurableReplicaId, SubmissionCounter> _submitted = new();
+
+    // Replicas with a rejected or abandoned write; read by callers, written by both sides.
+    private readonly ConcurrentDictionary<DurableReplicaId, bool> _fenced = new();
     private volatile StorageFaultedException? _fault;
     private int _disposed;
 
-    private AdoNetReplicaStore(StoreDialect dialect, ReplicaStoreOptions options, ILogger logger, IMeterFactory? meterFactory)
+    private AdoNetReplicaStore(StoreDialect dialect, ReplicaStoreOptions options, ILogger logger, IMeterFactory? meterFactory, TimeProvider? timeProvider)
     {
+        _time = timeProvider ?? TimeProvider.System;
         _dialect = dialect;
         _options = options;
         _logger = logger;
@@ -58,58 +67,87 @@ public sealed class AdoNetReplicaStore : IReplicaStore
 
     /// <summary>Opens (creating when missing) the SQLite store described by <paramref name="options"/>.</summary>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
-    public static AdoNetReplicaStore OpenSqlite(SqliteReplicaStoreOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    public static AdoNetReplicaStore OpenSqlite(
+        SqliteReplicaStoreOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Throw(new SqliteReplicaStoreOptionsValidator().Validate(null, options), typeof(SqliteReplicaStoreOptions));
-        return new AdoNetReplicaStore(new SqliteDialect(options), options, Logger(loggerFactory), meterFactory);
+        return new AdoNetReplicaStore(new SqliteDialect(options), options, Logger(loggerFactory), meterFactory, timeProvider);
     }
 
     /// <summary>Opens (creating the schema when missing) the PostgreSQL store described by <paramref name="options"/>.</summary>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
-    public static AdoNetReplicaStore OpenPostgres(PostgresReplicaStoreOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    public static AdoNetReplicaStore OpenPostgres(
+        PostgresReplicaStoreOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Throw(new PostgresReplicaStoreOptionsValidator().Validate(null, options), typeof(PostgresReplicaStoreOptions));
-        return new AdoNetReplicaStore(new PostgresDialect(options), options, Logger(loggerFactory), meterFactory);
+        return new AdoNetReplicaStore(new PostgresDialect(options, timeProvider ?? TimeProvider.System), options, Logger(loggerFactory), meterFactory, timeProvider);
     }
 
     /// <inheritdoc/>
     public ValueTask WriteAsync(ReplicaWriteBatch batch, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            ReplicaWriteValidator.Check(batch, _options);
-        }
-        catch (StorageRejectedException rejected)
-        {
-            Rejected(rejected);
-            return ValueTask.FromException(rejected);
-        }
-
+        ArgumentNullException.ThrowIfNull(batch);
         if (_fault is { } fault)
         {
             return ValueTask.FromException(fault);
         }
 
-        var request = new WriteRequest(batch, batch.PayloadBytes);
+        // The batch is copied before it is checked, so a caller that reuses its list cannot change
+        // what was checked; payload bytes belong to the store until the write completes.
+        ReplicaWriteBatch frozen;
+        try
+        {
+            frozen = Freeze(batch);
+            ReplicaWriteValidator.Check(frozen, _options);
+            if (_fenced.ContainsKey(frozen.Replica))
+            {
+                throw Fenced(frozen.Replica);
+            }
+        }
+        catch (StorageRejectedException rejected)
+        {
+            Fence(rejected.Replica);
+            Rejected(rejected);
+            return ValueTask.FromException(rejected);
+        }
+
+        // Numbered per replica at submission: a batch abandoned while waiting for room leaves a gap
+        // the writer sees, even if a later batch of the replica slips into the queue before the
+        // abandoning caller has fenced the replica.
+        long sequence = Interlocked.Increment(ref _submitted.GetOrAdd(frozen.Replica, static _ => new SubmissionCounter()).Value);
+        var request = new WriteRequest(frozen, frozen.PayloadBytes, sequence);
         return _queue.Writer.TryWrite(request)
             ? new ValueTask(request.Completion)
-            : EnqueueSlowlyAsync(request, request.Completion, cancellationToken);
+            : EnqueueWriteSlowlyAsync(request, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public ValueTask<ReplicaDurableState> OpenReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default) =>
-        Control((connection, token) => OpenOnWriterAsync(connection, replica, token), cancellationToken);
+    public ValueTask<ReplicaDurableState> OpenReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default)
+    {
+        RequireNamed(replica);
+        return Control((connection, token) => OpenOnWriterAsync(connection, replica, token), cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public async ValueTask DeleteReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default) =>
+    public ValueTask DeleteReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default)
+    {
+        RequireNamed(replica);
+        return DeleteNamedReplicaAsync(replica, cancellationToken);
+    }
+
+    private async ValueTask DeleteNamedReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken) =>
         await Control(
             async (connection, token) =>
             {
-                long rowId = await _dialect.EnsureReplicaAsync(connection, replica, token).ConfigureAwait(false);
-                await _dialect.DeleteReplicaAsync(connection, rowId, token).ConfigureAwait(false);
+                if (await _dialect.FindReplicaAsync(connection, replica, token).ConfigureAwait(false) is { } rowId)
+                {
+                    await _dialect.DeleteReplicaAsync(connection, rowId, token).ConfigureAwait(false);
+                }
+
                 _replicas.Remove(replica);
+                _fenced.TryRemove(replica, out _);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -147,11 +185,28 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
 
         var request = new ControlRequest<T>(action);
-        await EnqueueSlowlyAsync(request, Task.CompletedTask, cancellationToken).ConfigureAwait(false);
+        await EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         return await request.Completion.ConfigureAwait(false);
     }
 
-    private async ValueTask EnqueueSlowlyAsync(StoreRequest request, Task completion, CancellationToken cancellationToken)
+    private async ValueTask EnqueueWriteSlowlyAsync(WriteRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The batch never reached the queue, but the replica may already count on it: fence
+            // the replica so no later batch of it is written past the gap.
+            Fence(request.Batch.Replica);
+            throw;
+        }
+
+        await request.Completion.ConfigureAwait(false);
+    }
+
+    private async ValueTask EnqueueAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -159,10 +214,8 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
         catch (ChannelClosedException closed)
         {
-            throw new ObjectDisposedException($"{_dialect.Description} is closed.", closed);
+            throw _fault ?? new ObjectDisposedException($"{_dialect.Description} is closed.", closed) as Exception;
         }
-
-        await completion.ConfigureAwait(false);
     }
 
     private async Task<ReplicaDurableState> OpenOnWriterAsync(DbConnection connection, DurableReplicaId replica, CancellationToken cancellationToken)
@@ -170,8 +223,10 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         long rowId = await _dialect.EnsureReplicaAsync(connection, replica, cancellationToken).ConfigureAwait(false);
         var entry = new ReplicaEntry(replica, rowId);
 
-        // A replica that is reopened is not writable until its state has been verified again.
+        // A replica that is reopened is not writable until its state has been verified again;
+        // reopening is also what lifts a fence (the replica now starts from what is durable).
         _replicas.Remove(replica);
+        _fenced.TryRemove(replica, out _);
         ReplicaDurableState state;
         try
         {
@@ -185,71 +240,54 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
 
         entry.Shape = ReplicaLogShape.Of(state);
+        entry.NextSequence = (_submitted.TryGetValue(replica, out SubmissionCounter? submitted) ? Interlocked.Read(ref submitted.Value) : 0) + 1;
         _replicas[replica] = entry;
         return state;
     }
 
     private async Task RunAsync()
     {
-        DbConnection? connection = await OpenConnectionAsync().ConfigureAwait(false);
-        bool drained = false;
+        DbConnection? connection = null;
         var group = new List<StoreRequest>();
         try
         {
+            connection = await OpenConnectionAsync().ConfigureAwait(false);
             var writes = new List<WriteRequest>();
             ChannelReader<StoreRequest> reader = _queue.Reader;
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 if (_options.MaxGroupCommitDelay > TimeSpan.Zero)
                 {
-                    await Task.Delay(_options.MaxGroupCommitDelay).ConfigureAwait(false);
+                    await Task.Delay(_options.MaxGroupCommitDelay, _time).ConfigureAwait(false);
                 }
 
                 Collect(reader, group);
-                foreach (StoreRequest request in group)
-                {
-                    if (_fault is { } fault || connection is null)
-                    {
-                        request.Fail(_fault!);
-                    }
-                    else if (request is WriteRequest write)
-                    {
-                        writes.Add(write);
-                    }
-                    else
-                    {
-                        await CommitAsync(connection, writes).ConfigureAwait(false);
-                        await RunControlAsync(connection, (IControlRequest)request).ConfigureAwait(false);
-                    }
-                }
-
-                if (connection is not null)
-                {
-                    await CommitAsync(connection, writes).ConfigureAwait(false);
-                }
-
+                await ProcessAsync(connection, group, writes).ConfigureAwait(false);
                 group.Clear();
             }
-
-            drained = true;
+        }
+        catch (Exception error)
+        {
+            // The loop's boundary: whatever stopped it (a bug, a missing native library) becomes
+            // the store's fault, so every caller gets an answer, and the error still surfaces from
+            // DisposeAsync.
+            Fault(error);
+            throw;
         }
         finally
         {
-            if (!drained)
+            if (_fault is { } fault)
             {
-                // An unexpected error escaped the loop: fail-stop, so no caller waits forever.
-                Fault(new InvalidOperationException("The store's writer loop stopped unexpectedly."));
+                _started.TrySetException(fault);
                 _queue.Writer.TryComplete();
-
-                // The requests of the interrupted group too: Fail leaves completed ones as they are.
                 foreach (StoreRequest request in group)
                 {
-                    request.Fail(_fault!);
+                    request.Fail(fault);
                 }
 
                 while (_queue.Reader.TryRead(out StoreRequest? request))
                 {
-                    request.Fail(_fault!);
+                    request.Fail(fault);
                 }
             }
 
@@ -258,6 +296,30 @@ public sealed class AdoNetReplicaStore : IReplicaStore
                 await _dialect.CloseAsync(connection).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Runs one collected group: consecutive writes share a transaction; other requests run alone, in order.</summary>
+    private async Task ProcessAsync(DbConnection? connection, List<StoreRequest> group, List<WriteRequest> writes)
+    {
+        foreach (StoreRequest request in group)
+        {
+            if (request is WriteRequest write)
+            {
+                writes.Add(write);
+                continue;
+            }
+
+            await CommitAsync(connection, writes).ConfigureAwait(false);
+            if (_fault is { } fault || connection is null)
+            {
+                request.Fail(_fault!);
+                continue;
+            }
+
+            await RunControlAsync(connection, (IControlRequest)request).ConfigureAwait(false);
+        }
+
+        await CommitAsync(connection, writes).ConfigureAwait(false);
     }
 
     private async Task<DbConnection?> OpenConnectionAsync()
@@ -276,6 +338,8 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
         catch (Exception error) when (IsStoreFailure(error) || error is StorageException)
         {
+            // The database cannot be opened (in use, unreachable, newer schema): the store stays
+            // faulted and answers every request with the reason.
             Fault(error);
             _started.TrySetException(_fault!);
             return null;
@@ -300,10 +364,21 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
     }
 
-    private async Task CommitAsync(DbConnection connection, List<WriteRequest> writes)
+    private async Task CommitAsync(DbConnection? connection, List<WriteRequest> writes)
     {
         if (writes.Count == 0)
         {
+            return;
+        }
+
+        if (_fault is { } fault || connection is null)
+        {
+            foreach (WriteRequest write in writes)
+            {
+                write.Fail(_fault!);
+            }
+
+            writes.Clear();
             return;
         }
 
@@ -329,9 +404,7 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         long start = Stopwatch.GetTimestamp();
         try
         {
-            await using DbTransaction transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            await _dialect.ApplyAsync(connection, transaction, plan, CancellationToken.None).ConfigureAwait(false);
-            await transaction.CommitAsync().ConfigureAwait(false);
+            await _dialect.CommitGroupAsync(connection, plan, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception error) when (IsStoreFailure(error))
         {
@@ -364,6 +437,22 @@ public sealed class AdoNetReplicaStore : IReplicaStore
             return false;
         }
 
+        long expected = replica.NextSequence;
+        replica.NextSequence = Math.Max(expected, write.Sequence + 1);
+        if (write.Sequence > expected)
+        {
+            // A batch submitted before this one never arrived: it was abandoned.
+            Fence(batch.Replica);
+        }
+
+        if (write.Sequence < expected || _fenced.ContainsKey(batch.Replica))
+        {
+            // Fenced, or submitted before the replica was last opened: either way, its replica no
+            // longer expects it.
+            Reject(write, Fenced(batch.Replica));
+            return false;
+        }
+
         ReplicaLogShape next;
         try
         {
@@ -371,7 +460,9 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         }
         catch (StorageRejectedException rejected)
         {
-            // Expected for bad input: the batch is refused, the replica's log is unchanged.
+            // Expected for bad input: the batch is refused, the replica's log is unchanged, and
+            // the replica is fenced so that none of its later batches lands past the refused one.
+            Fence(batch.Replica);
             Reject(write, rejected);
             return false;
         }
@@ -396,6 +487,28 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         {
             Fault(error);
             request.Fail(_fault!);
+        }
+    }
+
+    private void Fence(DurableReplicaId replica) => _fenced[replica] = true;
+
+    private static StorageRejectedException Fenced(DurableReplicaId replica) =>
+        new(StorageRejection.Fenced, replica, "an earlier write of this replica was rejected or abandoned; open the replica again to continue from what is durable");
+
+    private static ReplicaWriteBatch Freeze(ReplicaWriteBatch batch) => new()
+    {
+        Replica = batch.Replica,
+        Snapshot = batch.Snapshot,
+        TruncateFrom = batch.TruncateFrom,
+        Records = batch.Records?.ToArray() ?? throw new ArgumentException("Records must not be null.", nameof(batch)),
+        Metadata = batch.Metadata,
+    };
+
+    private static void RequireNamed(DurableReplicaId replica)
+    {
+        if (replica.Value is null)
+        {
+            throw new ArgumentException("The replica id is empty (default(DurableReplicaId)).", nameof(replica));
         }
     }
 
@@ -424,8 +537,10 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         StorageLog.Faulted(_logger, _dialect.Description, cause);
     }
 
+    // What a database or its disk throws when it fails. Anything else is a bug and escapes to the
+    // loop's boundary, which fail-stops the store with it.
     private static bool IsStoreFailure(Exception error) =>
-        error is DbException or IOException or TimeoutException or SocketException or UnauthorizedAccessException or InvalidOperationException;
+        error is DbException or IOException or TimeoutException or SocketException or UnauthorizedAccessException;
 
     private static ILogger Logger(ILoggerFactory? loggerFactory) =>
         (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AdoNetReplicaStore>();

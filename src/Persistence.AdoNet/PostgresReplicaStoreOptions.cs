@@ -20,4 +20,10 @@ public sealed class PostgresReplicaStoreOptions : ReplicaStoreOptions
     [Required]
     [RegularExpression("^[a-z][a-z0-9_]{0,62}$")]
     public string Schema { get; set; } = "synod";
+
+    /// <summary>
+    /// Opens the store even when the server runs with <c>fsync = off</c> (acknowledged writes can
+    /// then be lost when its machine crashes). Default false: such a server is refused.
+    /// </summary>
+    public bool AllowServerWithoutFsync { get; set; }
 }

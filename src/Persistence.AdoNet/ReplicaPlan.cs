@@ -30,6 +30,15 @@ internal sealed class ReplicaPlan(ReplicaEntry replica)
 
     public int Batches { get; private set; }
 
+    /// <summary>Where the replica's log ends after the group (the writer has applied every batch to its shape).</summary>
+    public long LastIndex => unchecked((long)Replica.Shape.LastIndex);
+
+    /// <summary>The snapshot index after the group.</summary>
+    public long SnapshotIndex => unchecked((long)Replica.Shape.SnapshotIndex);
+
+    /// <summary>Checksum of the state summary row written with the group.</summary>
+    public long StateChecksum => Replica.StateChecksum;
+
     /// <summary>Adds a batch that <see cref="ReplicaLogShape.Apply"/> has accepted.</summary>
     public void Add(ReplicaWriteBatch batch)
     {
@@ -60,7 +69,9 @@ internal sealed class ReplicaPlan(ReplicaEntry replica)
         if (batch.Metadata is { } metadata)
         {
             Metadata = Bytes.Exact(metadata);
-            MetadataChecksum = RecordChecksum.OfMetadata(seed, metadata.Span);
+            uint checksum = RecordChecksum.OfMetadata(seed, metadata.Span);
+            MetadataChecksum = checksum;
+            Replica.MetadataChecksum = checksum;
         }
     }
 }

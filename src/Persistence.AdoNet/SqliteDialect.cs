@@ -13,7 +13,7 @@ internal sealed class SqliteDialect : StoreDialect
 {
     private readonly SqliteReplicaStoreOptions _options;
     private readonly string _fullPath;
-    private PreparedStatements? _statements;
+    private SqlitePreparedStatements? _statements;
 
     public SqliteDialect(SqliteReplicaStoreOptions options)
         : base(new StoreTables("synod_schema", "synod_replica", "synod_metadata", "synod_snapshot", "synod_log"))
@@ -49,7 +49,7 @@ internal sealed class SqliteDialect : StoreDialect
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             Configure(connection);
             await CreateSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-            _statements = new PreparedStatements(connection, this);
+            _statements = new SqlitePreparedStatements(connection, this);
             return connection;
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
@@ -80,7 +80,8 @@ internal sealed class SqliteDialect : StoreDialect
         {
             SqliteSynchronousMode.Full => "FULL",
             SqliteSynchronousMode.Normal => "NORMAL",
-            _ => "OFF",
+            SqliteSynchronousMode.Off => "OFF",
+            _ => throw new StorageException($"Unknown SQLite synchronous mode {(int)_options.Synchronous}."),
         };
         Execute(connection, $"PRAGMA synchronous = {synchronous}");
         if (_options.Synchronous != SqliteSynchronousMode.Full)
@@ -100,7 +101,7 @@ internal sealed class SqliteDialect : StoreDialect
         [
             $"CREATE TABLE IF NOT EXISTS {Tables.Version} (version INTEGER NOT NULL)",
             $"CREATE TABLE IF NOT EXISTS {Tables.Replica} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
-            $"CREATE TABLE IF NOT EXISTS {Tables.Metadata} (replica INTEGER PRIMARY KEY, data BLOB NOT NULL, crc INTEGER NOT NULL)",
+            $"CREATE TABLE IF NOT EXISTS {Tables.Metadata} (replica INTEGER PRIMARY KEY, data BLOB, data_crc INTEGER, last_idx INTEGER NOT NULL, snapshot_idx INTEGER NOT NULL, crc INTEGER NOT NULL)",
             $"CREATE TABLE IF NOT EXISTS {Tables.Snapshot} (replica INTEGER PRIMARY KEY, idx INTEGER NOT NULL, term INTEGER NOT NULL, data BLOB NOT NULL, crc INTEGER NOT NULL)",
             $"CREATE TABLE IF NOT EXISTS {Tables.Log} (replica INTEGER NOT NULL, idx INTEGER NOT NULL, term INTEGER NOT NULL, kind INTEGER NOT NULL, payload BLOB NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (replica, idx)) WITHOUT ROWID",
         ];
@@ -114,14 +115,15 @@ internal sealed class SqliteDialect : StoreDialect
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override ValueTask ApplyAsync(DbConnection connection, DbTransaction transaction, GroupCommitPlan plan, CancellationToken cancellationToken)
+    public override ValueTask CommitGroupAsync(DbConnection connection, GroupCommitPlan plan, CancellationToken cancellationToken)
     {
-        // Microsoft.Data.Sqlite's async methods run synchronously anyway; calling the synchronous
-        // ones directly saves a state machine per row.
-        PreparedStatements statements = _statements ?? throw new InvalidOperationException("The SQLite store is not open.");
-        statements.Enlist((SqliteTransaction)transaction);
+        // Microsoft.Data.Sqlite's async methods run synchronously anyway; the synchronous calls
+        // save a state machine per statement. COMMIT is where SQLite writes and syncs the WAL.
+        SqlitePreparedStatements statements = _statements ?? throw new InvalidOperationException("The SQLite store is not open.");
+        using SqliteTransaction transaction = ((SqliteConnection)connection).BeginTransaction();
+        statements.Enlist(transaction);
         statements.Apply(plan);
-
+        transaction.Commit();
         return ValueTask.CompletedTask;
     }
 
@@ -154,121 +156,5 @@ internal sealed class SqliteDialect : StoreDialect
     {
         using DbCommand command = Command(connection, null, sql);
         return command.ExecuteScalar();
-    }
-
-    /// <summary>
-    /// The statements a group commit uses, prepared once per connection. Deletes and snapshots are
-    /// rare and go through ADO.NET; records and metadata, one row per statement execution, go
-    /// through <see cref="SqliteRawStatement"/>.
-    /// </summary>
-    private sealed class PreparedStatements : IDisposable
-    {
-        private readonly SqliteCommand _truncate;
-        private readonly SqliteCommand _compact;
-        private readonly SqliteCommand _snapshot;
-        private readonly SqliteRawStatement _insert;
-        private readonly SqliteRawStatement _metadata;
-
-        public PreparedStatements(SqliteConnection connection, SqliteDialect dialect)
-        {
-            _truncate = Prepare(connection, dialect.TruncateSql, ["@replica", "@idx"]);
-            _compact = Prepare(connection, dialect.CompactSql, ["@replica", "@idx"]);
-            _snapshot = Prepare(connection, dialect.UpsertSnapshotSql, ["@replica", "@idx", "@term", "@data", "@crc"]);
-            _insert = new SqliteRawStatement(connection, dialect.InsertRecordSql);
-            _metadata = new SqliteRawStatement(connection, dialect.UpsertMetadataSql);
-        }
-
-        public void Enlist(SqliteTransaction transaction)
-        {
-            _truncate.Transaction = transaction;
-            _compact.Transaction = transaction;
-            _snapshot.Transaction = transaction;
-        }
-
-        /// <summary>
-        /// Writes the plan: each replica's snapshot and deletes, then its records, then its
-        /// metadata. Replicas go in row-id order, which walks the log's B-tree once from left to right.
-        /// </summary>
-        public void Apply(GroupCommitPlan plan)
-        {
-            plan.Replicas.Sort(static (a, b) => a.Replica.RowId.CompareTo(b.Replica.RowId));
-            foreach (ReplicaPlan replica in plan.Replicas)
-            {
-                ApplyDeletes(replica);
-                long rowId = replica.Replica.RowId;
-                foreach (PlannedRecord record in replica.Records)
-                {
-                    // Parameter positions follow InsertRecordSql: replica, idx, term, kind, payload, crc.
-                    _insert.Bind(1, rowId);
-                    _insert.Bind(2, record.Index);
-                    _insert.Bind(3, record.Term);
-                    _insert.Bind(4, record.Kind);
-                    _insert.Bind(5, record.Payload);
-                    _insert.Bind(6, record.Checksum);
-                    _insert.Execute();
-                }
-
-                if (replica.Metadata is { } metadata)
-                {
-                    // Positions follow UpsertMetadataSql: replica, data, crc.
-                    _metadata.Bind(1, rowId);
-                    _metadata.Bind(2, metadata);
-                    _metadata.Bind(3, replica.MetadataChecksum);
-                    _metadata.Execute();
-                }
-            }
-        }
-
-        private void ApplyDeletes(ReplicaPlan plan)
-        {
-            long replica = plan.Replica.RowId;
-            if (plan.Snapshot is { } snapshot)
-            {
-                Run(_snapshot, replica, unchecked((long)snapshot.Index), unchecked((long)snapshot.Term), Bytes.Exact(snapshot.Data), plan.SnapshotChecksum);
-            }
-
-            if (plan.CompactThrough is { } through)
-            {
-                Run(_compact, replica, through);
-            }
-
-            if (plan.TruncateFrom is { } from)
-            {
-                Run(_truncate, replica, from);
-            }
-        }
-
-        public void Dispose()
-        {
-            _insert.Dispose();
-            _metadata.Dispose();
-            _truncate.Dispose();
-            _compact.Dispose();
-            _snapshot.Dispose();
-        }
-
-        private static void Run(SqliteCommand command, params object[] values)
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i];
-            }
-
-            command.ExecuteNonQuery();
-        }
-
-        private static SqliteCommand Prepare(SqliteConnection connection, string sql, string[] parameters)
-        {
-            SqliteCommand command = connection.CreateCommand();
-#pragma warning disable CA2100 // Constant SQL with validated table names.
-            command.CommandText = sql;
-#pragma warning restore CA2100
-            foreach (string name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter(name, null));
-            }
-
-            return command;
-        }
     }
 }

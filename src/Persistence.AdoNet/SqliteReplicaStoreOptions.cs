@@ -11,6 +11,7 @@ public sealed class SqliteReplicaStoreOptions : ReplicaStoreOptions
     public string Path { get; set; } = "data/synod.db";
 
     /// <summary>How commits reach the disk. <see cref="SqliteSynchronousMode.Full"/> unless you accept its risks.</summary>
+    [EnumDataType(typeof(SqliteSynchronousMode))]
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
 
     /// <summary>

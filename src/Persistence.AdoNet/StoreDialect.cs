@@ -11,15 +11,19 @@ namespace Synod.Persistence.AdoNet;
 /// </summary>
 internal abstract class StoreDialect : IAsyncDisposable
 {
-    /// <summary>The schema version this code writes; a newer one on disk is refused.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// The schema version this code writes; any other version on disk is refused.
+    /// Version 2 added the state summary columns to the metadata table; stores of version 1 were
+    /// only ever written by development builds and are refused rather than migrated.
+    /// </summary>
+    public const int SchemaVersion = 2;
 
     protected StoreDialect(StoreTables tables)
     {
         Tables = tables;
         FindReplicaSql = $"SELECT id FROM {tables.Replica} WHERE name = @name";
         InsertReplicaSql = $"INSERT INTO {tables.Replica}(name) VALUES (@name) RETURNING id";
-        LoadMetadataSql = $"SELECT data, crc FROM {tables.Metadata} WHERE replica = @replica";
+        LoadStateSql = $"SELECT data, data_crc, last_idx, snapshot_idx, crc FROM {tables.Metadata} WHERE replica = @replica";
         LoadSnapshotSql = $"SELECT idx, term, data, crc FROM {tables.Snapshot} WHERE replica = @replica";
         LoadLogSql = $"SELECT idx, term, kind, payload, crc FROM {tables.Log} WHERE replica = @replica ORDER BY idx";
         ListReplicasSql = $"SELECT name FROM {tables.Replica} ORDER BY name";
@@ -32,9 +36,12 @@ internal abstract class StoreDialect : IAsyncDisposable
         ];
         ReadVersionSql = $"SELECT version FROM {tables.Version}";
         InsertVersionSql = $"INSERT INTO {tables.Version}(version) VALUES (@version)";
-        UpsertMetadataSql =
-            $"INSERT INTO {tables.Metadata}(replica, data, crc) VALUES (@replica, @data, @crc) " +
-            "ON CONFLICT (replica) DO UPDATE SET data = excluded.data, crc = excluded.crc";
+        UpsertStateWithMetadataSql =
+            $"INSERT INTO {tables.Metadata}(replica, data, data_crc, last_idx, snapshot_idx, crc) VALUES (@replica, @data, @data_crc, @last_idx, @snapshot_idx, @crc) " +
+            "ON CONFLICT (replica) DO UPDATE SET data = excluded.data, data_crc = excluded.data_crc, last_idx = excluded.last_idx, snapshot_idx = excluded.snapshot_idx, crc = excluded.crc";
+        UpsertStateSql =
+            $"INSERT INTO {tables.Metadata}(replica, data, data_crc, last_idx, snapshot_idx, crc) VALUES (@replica, NULL, NULL, @last_idx, @snapshot_idx, @crc) " +
+            "ON CONFLICT (replica) DO UPDATE SET last_idx = excluded.last_idx, snapshot_idx = excluded.snapshot_idx, crc = excluded.crc";
         UpsertSnapshotSql =
             $"INSERT INTO {tables.Snapshot}(replica, idx, term, data, crc) VALUES (@replica, @idx, @term, @data, @crc) " +
             "ON CONFLICT (replica) DO UPDATE SET idx = excluded.idx, term = excluded.term, data = excluded.data, crc = excluded.crc";
@@ -59,7 +66,7 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     protected string InsertReplicaSql { get; }
 
-    protected string LoadMetadataSql { get; }
+    protected string LoadStateSql { get; }
 
     protected string LoadSnapshotSql { get; }
 
@@ -73,15 +80,19 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     protected string InsertVersionSql { get; }
 
-    protected string UpsertMetadataSql { get; }
+    /// <summary>Writes the state summary and a new metadata record: replica, data, data_crc, last_idx, snapshot_idx, crc.</summary>
+    internal string UpsertStateWithMetadataSql { get; }
 
-    protected string UpsertSnapshotSql { get; }
+    /// <summary>Writes the state summary and keeps the metadata record: replica, last_idx, snapshot_idx, crc.</summary>
+    internal string UpsertStateSql { get; }
 
-    protected string TruncateSql { get; }
+    internal string UpsertSnapshotSql { get; }
 
-    protected string CompactSql { get; }
+    internal string TruncateSql { get; }
 
-    protected string InsertRecordSql { get; }
+    internal string CompactSql { get; }
+
+    internal string InsertRecordSql { get; }
 
     /// <summary>Opens the store's single connection, applies connection settings and creates the schema.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -95,8 +106,17 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Releases what the dialect holds besides the connection.</summary>
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Writes the plan's rows inside <paramref name="transaction"/>.</summary>
-    public abstract ValueTask ApplyAsync(DbConnection connection, DbTransaction transaction, GroupCommitPlan plan, CancellationToken cancellationToken);
+    /// <summary>Writes the plan's rows in one transaction and commits it; returns once the commit is durable.</summary>
+    public abstract ValueTask CommitGroupAsync(DbConnection connection, GroupCommitPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Returns the replica's row id, or null when it was never registered.</summary>
+    public async Task<long?> FindReplicaAsync(DbConnection connection, DurableReplicaId replica, CancellationToken cancellationToken)
+    {
+        await using DbCommand find = Command(connection, null, FindReplicaSql);
+        Parameter(find, "@name", replica.Value);
+        object? found = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return found is null or DBNull ? null : Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Finds or registers the replica and returns its row id.</summary>
     public async Task<long> EnsureReplicaAsync(DbConnection connection, DurableReplicaId replica, CancellationToken cancellationToken)
@@ -124,28 +144,38 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Reads a replica's rows and verifies them; throws <see cref="StorageCorruptionException"/> on any mismatch.</summary>
     public async Task<ReplicaDurableState> LoadAsync(DbConnection connection, ReplicaEntry replica, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte>? metadata = null;
-        await using (DbCommand command = Command(connection, null, LoadMetadataSql))
-        {
-            Parameter(command, "@replica", replica.RowId);
-            await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                byte[] data = reader.GetFieldValue<byte[]>(0);
-                long stored = reader.GetInt64(1);
-                long computed = RecordChecksum.OfMetadata(replica.Seed, data);
-                if (stored != computed)
-                {
-                    throw new StorageCorruptionException(replica.Replica, null, $"the metadata record fails its checksum (stored {stored:x8}, computed {computed:x8})");
-                }
-
-                metadata = data;
-            }
-        }
-
+        StoredState? state = await LoadStateAsync(connection, replica, cancellationToken).ConfigureAwait(false);
         ReplicaSnapshot? snapshot = await LoadSnapshotAsync(connection, replica, cancellationToken).ConfigureAwait(false);
         List<LogRecord> records = await LoadLogAsync(connection, replica, snapshot?.Index ?? 0, cancellationToken).ConfigureAwait(false);
+        StoredState.CheckAgainst(state, replica.Replica, snapshot, records);
+        replica.MetadataChecksum = state?.MetadataChecksum;
+        // Spelled out: in a conditional, null would convert to an empty ReadOnlyMemory through the
+        // implicit conversion from arrays, and "no metadata" would read as "empty metadata".
+        ReadOnlyMemory<byte>? metadata = null;
+        if (state?.Metadata is { } data)
+        {
+            metadata = data;
+        }
+
         return new ReplicaDurableState(replica.Replica, metadata, snapshot, records);
+    }
+
+    private async Task<StoredState?> LoadStateAsync(DbConnection connection, ReplicaEntry replica, CancellationToken cancellationToken)
+    {
+        await using DbCommand command = Command(connection, null, LoadStateSql);
+        Parameter(command, "@replica", replica.RowId);
+        await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        byte[]? data = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+        uint? dataChecksum = reader.IsDBNull(1) ? null : unchecked((uint)reader.GetInt64(1));
+        var state = new StoredState(
+            data, dataChecksum, unchecked((ulong)reader.GetInt64(2)), unchecked((ulong)reader.GetInt64(3)), reader.GetInt64(4));
+        state.Verify(replica);
+        return state;
     }
 
     private async Task<ReplicaSnapshot?> LoadSnapshotAsync(DbConnection connection, ReplicaEntry replica, CancellationToken cancellationToken)
@@ -268,6 +298,11 @@ internal abstract class StoreDialect : IAsyncDisposable
         if (version > SchemaVersion)
         {
             throw new StorageException($"{Description} holds schema version {version}, newer than this Synod's {SchemaVersion}; upgrade Synod before opening it.");
+        }
+
+        if (version < SchemaVersion)
+        {
+            throw new StorageException($"{Description} holds schema version {version}, written by a development build before version {SchemaVersion}; it cannot be migrated — remove it and let the replicas catch up from their peers.");
         }
     }
 

@@ -3,8 +3,11 @@ using Synod.Runtime.Storage;
 namespace Synod.Persistence.AdoNet;
 
 /// <summary>A batch to make durable.</summary>
-internal sealed class WriteRequest(ReplicaWriteBatch batch, long payloadBytes) : StoreRequest
+internal sealed class WriteRequest(ReplicaWriteBatch batch, long payloadBytes, long sequence) : StoreRequest
 {
+    /// <summary>The batch's number among its replica's submissions (1, 2, …): a gap means one was abandoned.</summary>
+    public long Sequence { get; } = sequence;
+
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ReplicaWriteBatch Batch { get; } = batch;

@@ -24,11 +24,11 @@ public sealed class PostgresProvider : StoreProvider
 
     public override string NewLocation() => $"t_{Guid.NewGuid():N}";
 
-    public override AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null)
+    public override AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new PostgresReplicaStoreOptions { ConnectionString = ConnectionString, Schema = location };
         configure?.Invoke(options);
-        return AdoNetReplicaStore.OpenPostgres(options);
+        return AdoNetReplicaStore.OpenPostgres(options, timeProvider: time);
     }
 
     public override async Task ExecuteAsync(string location, string sql)

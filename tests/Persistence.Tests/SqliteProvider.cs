@@ -17,11 +17,11 @@ public sealed class SqliteProvider : StoreProvider
         return Path.Combine(Root, $"{Guid.NewGuid():N}.db");
     }
 
-    public override AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null)
+    public override AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new SqliteReplicaStoreOptions { Path = location };
         configure?.Invoke(options);
-        return AdoNetReplicaStore.OpenSqlite(options);
+        return AdoNetReplicaStore.OpenSqlite(options, timeProvider: time);
     }
 
     public override async Task ExecuteAsync(string location, string sql)

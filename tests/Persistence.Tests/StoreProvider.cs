@@ -16,15 +16,18 @@ public abstract class StoreProvider
     public abstract string NewLocation();
 
     /// <summary>Opens the store at <paramref name="location"/> and waits until it is ready.</summary>
-    public async Task<AdoNetReplicaStore> OpenAsync(string location, Action<ReplicaStoreOptions>? configure = null)
+    /// <param name="location">Where the store lives.</param>
+    /// <param name="configure">Changes to the default options.</param>
+    /// <param name="time">The store's clock (group-commit delay, lock waits); the system clock by default.</param>
+    public async Task<AdoNetReplicaStore> OpenAsync(string location, Action<ReplicaStoreOptions>? configure = null, TimeProvider? time = null)
     {
-        AdoNetReplicaStore store = Create(location, configure);
+        AdoNetReplicaStore store = Create(location, configure, time);
         await store.Started;
         return store;
     }
 
     /// <summary>Creates the store without waiting for it to open.</summary>
-    public abstract AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null);
+    public abstract AdoNetReplicaStore Create(string location, Action<ReplicaStoreOptions>? configure = null, TimeProvider? time = null);
 
     /// <summary>Runs raw SQL against a closed store, for tests that damage stored rows on purpose.</summary>
     public abstract Task ExecuteAsync(string location, string sql);

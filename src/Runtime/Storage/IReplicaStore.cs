@@ -25,16 +25,23 @@ public interface IReplicaStore : IAsyncDisposable
 
     /// <summary>
     /// Makes <paramref name="batch"/> durable. Completes after the transaction holding it has been
-    /// committed and synced. Cancelling only abandons waiting for room in the store's queue: once
-    /// queued, a batch is written whether or not the caller still waits.
+    /// committed and synced. The store copies the list of records when the call is made; the bytes
+    /// of payloads, metadata and snapshot belong to the store until the write completes.
+    /// Cancelling only abandons waiting for room in the store's queue: once queued, a batch is
+    /// written whether or not the caller still waits.
     /// </summary>
-    /// <exception cref="StorageRejectedException">The batch is malformed, oversized, out of order or for an unknown replica.</exception>
+    /// <remarks>
+    /// A refused or abandoned batch fences its replica: every later write of the replica fails with
+    /// <see cref="StorageRejection.Fenced"/> until <see cref="OpenReplicaAsync"/> is called again, so
+    /// that nothing lands past a batch the replica may have counted on.
+    /// </remarks>
+    /// <exception cref="StorageRejectedException">The batch is malformed, oversized, out of order, for an unknown replica, or its replica is fenced.</exception>
     /// <exception cref="StorageFaultedException">An earlier write failed; the store no longer accepts writes.</exception>
     ValueTask WriteAsync(ReplicaWriteBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes everything stored for the replica (it moved to another silo or its group was removed).</summary>
     ValueTask DeleteReplicaAsync(DurableReplicaId replica, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists every replica that has state in the store, sorted by name.</summary>
+    /// <summary>Lists every replica registered in the store (opened at least once and not deleted), sorted by name.</summary>
     ValueTask<IReadOnlyList<DurableReplicaId>> ListReplicasAsync(CancellationToken cancellationToken = default);
 }

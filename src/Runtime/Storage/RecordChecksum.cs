@@ -14,6 +14,7 @@ public static class RecordChecksum
     private const byte RecordTag = 1;
     private const byte MetadataTag = 2;
     private const byte SnapshotTag = 3;
+    private const byte StateTag = 4;
 
     /// <summary>The per-replica seed every checksum of the replica starts from.</summary>
     public static uint Seed(DurableReplicaId replica)
@@ -50,6 +51,21 @@ public static class RecordChecksum
         crc = BitOperations.Crc32C(crc, term);
         crc = BitOperations.Crc32C(crc, (uint)data.Length);
         return ~Update(crc, data);
+    }
+
+    /// <summary>
+    /// Checksum of a replica's state summary: where its log ends, where its snapshot is, and which
+    /// metadata record it holds. Written with every change, it lets a load notice rows that are
+    /// missing altogether (a lost tail, a lost metadata record), which per-row checksums cannot.
+    /// </summary>
+    public static uint OfState(uint seed, ulong lastIndex, ulong snapshotIndex, uint? metadataChecksum)
+    {
+        uint crc = BitOperations.Crc32C(seed, StateTag);
+        crc = BitOperations.Crc32C(crc, lastIndex);
+        crc = BitOperations.Crc32C(crc, snapshotIndex);
+        crc = BitOperations.Crc32C(crc, metadataChecksum is null ? 0u : 1u);
+        crc = BitOperations.Crc32C(crc, metadataChecksum ?? 0);
+        return ~crc;
     }
 
     private static uint Update(uint crc, ReadOnlySpan<byte> data)

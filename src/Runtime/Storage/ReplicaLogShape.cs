@@ -8,7 +8,8 @@ namespace Synod.Runtime.Storage;
 /// <param name="LastIndex">Index of the last record, or <paramref name="SnapshotIndex"/> when the log is empty.</param>
 public readonly record struct ReplicaLogShape(ulong SnapshotIndex, ulong LastIndex)
 {
-    // Invariant: SnapshotIndex <= LastIndex.
+    // Invariant: SnapshotIndex <= LastIndex. Apply keeps it: a snapshot raises LastIndex to at least
+    // its index, a truncation must start above the snapshot, and appends only raise LastIndex.
 
     /// <summary>The shape of a loaded replica.</summary>
     public static ReplicaLogShape Of(ReplicaDurableState state)

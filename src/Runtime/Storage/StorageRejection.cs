@@ -17,4 +17,10 @@ public enum StorageRejection
 
     /// <summary>A snapshot is older than the one already stored.</summary>
     StaleSnapshot,
+
+    /// <summary>
+    /// An earlier write of the replica was rejected or abandoned, so what the replica holds in memory
+    /// may no longer match what is durable; every later write fails until the replica is opened again.
+    /// </summary>
+    Fenced,
 }

@@ -145,9 +145,12 @@ public abstract class ReplicaStoreContractTests<TProvider>
             Assert.Empty(state.Records);
             Assert.Equal(15UL, state.LastIndex);
 
-            // Only index 16 may come next: not the snapshot's own index, not a gap.
+            // Only index 16 may come next: not the snapshot's own index, not a gap. A refusal
+            // fences the replica, so it is opened again before each attempt.
             await AssertRejectedAsync(store, new() { Replica = Replica, Records = TestLog.Records(15, 16, 2) }, StorageRejection.OutOfOrder);
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
             await AssertRejectedAsync(store, new() { Replica = Replica, Records = TestLog.Records(17, 17, 2) }, StorageRejection.OutOfOrder);
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
             await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(16, 18, 2) });
         }
 
@@ -203,27 +206,225 @@ public abstract class ReplicaStoreContractTests<TProvider>
     }
 
     [Fact]
-    public async Task A_rejected_batch_among_pipelined_ones_fails_alone()
+    public async Task A_rejected_batch_among_pipelined_ones_fails_with_its_reason_and_fences_the_ones_queued_behind_it()
     {
-        // Proves that a batch refused inside a group commit (a gap) fails on its own, leaves the log's shape unchanged, and the batches queued after it are applied against that shape.
+        // Proves that a batch refused inside a group commit (a gap) fails with its reason, the replica's batches queued behind it fail with Fenced and nothing of either is written, the batch before it and another replica's batch in the same group are durable, and after a reopen the replica writes on from what is durable.
         string location = Provider.NewLocation();
+        DurableReplicaId neighbour = TestLog.Id("kv-1/2");
         var model = new ReplicaModel(Replica);
-        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location, o => o.MaxGroupCommitDelay = TimeSpan.FromMilliseconds(100)))
+        var other = new ReplicaModel(neighbour);
+        var time = new HeldTimeProvider();
+        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location, o => o.MaxGroupCommitDelay = TimeSpan.FromMilliseconds(100), time))
         {
             await store.OpenReplicaAsync(Replica);
+            await store.OpenReplicaAsync(neighbour);
             ReplicaWriteBatch first = new() { Replica = Replica, Records = TestLog.Records(1, 5, 1) };
             ReplicaWriteBatch gap = new() { Replica = Replica, Records = TestLog.Records(7, 8, 1), Metadata = TestLog.Metadata(9, 9, 9) };
             ReplicaWriteBatch after = new() { Replica = Replica, TruncateFrom = 5, Records = TestLog.Records(5, 6, 2), Metadata = TestLog.Metadata(2, 1, 3) };
-            Task[] writes = [store.WriteAsync(first).AsTask(), store.WriteAsync(gap).AsTask(), store.WriteAsync(after).AsTask()];
+            ReplicaWriteBatch commit = new() { Replica = Replica, Metadata = TestLog.Metadata(2, 1, 6) };
+            ReplicaWriteBatch aside = new() { Replica = neighbour, Records = TestLog.Records(1, 3, 1), Metadata = TestLog.Metadata(1, 2, 0) };
+
+            // The writer waits in its group-commit delay until every batch is queued: one group, in this order.
+            time.Hold();
+            Task[] writes = [.. new[] { first, gap, aside, after, commit }.Select(b => store.WriteAsync(b).AsTask())];
+            time.Release();
 
             await writes[0];
             StorageRejectedException rejected = await Assert.ThrowsAsync<StorageRejectedException>(() => writes[1]);
             Assert.Equal(StorageRejection.OutOfOrder, rejected.Reason);
             await writes[2];
+            foreach (Task behind in writes[3..])
+            {
+                StorageRejectedException fenced = await Assert.ThrowsAsync<StorageRejectedException>(() => behind);
+                Assert.Equal(StorageRejection.Fenced, fenced.Reason);
+                Assert.Equal(Replica, fenced.Replica);
+            }
+
             model.Apply(first);
-            model.Apply(after);
-            Assert.Equal(1, store.Statistics.Rejected);
+            other.Apply(aside);
+            Assert.Equal(3, store.Statistics.Rejected);
             Assert.Equal(2, store.Statistics.Batches);
+
+            // Reopening lifts the fence and hands back what is durable; the replica continues from there.
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+            await WriteAsync(store, model, after);
+            await WriteAsync(store, model, commit);
+            Assert.Equal(4, store.Statistics.Batches);
+        }
+
+        await using AdoNetReplicaStore reopened = await Provider.OpenAsync(location);
+        model.AssertLoaded(await reopened.OpenReplicaAsync(Replica));
+        other.AssertLoaded(await reopened.OpenReplicaAsync(neighbour));
+    }
+
+    [Fact]
+    public async Task A_fenced_replica_refuses_every_write_until_it_is_opened_again_while_its_neighbour_writes_on()
+    {
+        // Proves that after a refused write, whether the writer refused it or the submit check did, every later batch of that replica fails with Fenced and writes nothing, another replica of the same store writes on meanwhile, and OpenReplicaAsync lifts the fence and returns the durable state.
+        string location = Provider.NewLocation();
+        DurableReplicaId neighbour = TestLog.Id("kv-1/2");
+        var model = new ReplicaModel(Replica);
+        var other = new ReplicaModel(neighbour);
+        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location))
+        {
+            await store.OpenReplicaAsync(Replica);
+            await store.OpenReplicaAsync(neighbour);
+            await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(1, 5, 1), Metadata = TestLog.Metadata(1, 1, 4) });
+            await WriteAsync(store, other, new() { Replica = neighbour, Records = TestLog.Records(1, 5, 1), Metadata = TestLog.Metadata(1, 1, 4) });
+
+            // Refused by the writer: record 7 does not follow 5. Then batches that would be fine on
+            // the durable log — record 6, a commit of 7 as if the refused record had landed, a
+            // truncation, a snapshot — all fail, while the neighbour's writes land.
+            await AssertRejectedAsync(store, new() { Replica = Replica, Records = TestLog.Records(7, 7, 1) }, StorageRejection.OutOfOrder);
+            ReplicaWriteBatch[] refused =
+            [
+                new() { Replica = Replica, Records = TestLog.Records(6, 6, 1), Metadata = TestLog.Metadata(1, 1, 6) },
+                new() { Replica = Replica, Metadata = TestLog.Metadata(1, 1, 7) },
+                new() { Replica = Replica, TruncateFrom = 3 },
+                new() { Replica = Replica, Snapshot = TestLog.Snapshot(4, 1) },
+            ];
+            foreach (ReplicaWriteBatch batch in refused)
+            {
+                await AssertRejectedAsync(store, batch, StorageRejection.Fenced);
+                await WriteAsync(store, other, new() { Replica = neighbour, Records = TestLog.Records(other.LastIndex + 1, other.LastIndex + 1, 1) });
+            }
+
+            Assert.Equal(5, store.Statistics.Rejected);
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+            await WriteAsync(store, model, refused[0]);
+
+            // Refused at submit (index 0): fenced the same way, until the next open.
+            await AssertRejectedAsync(store, new() { Replica = Replica, Records = [TestLog.Record(0, 1)], Metadata = TestLog.Metadata(1, 1, 6) }, StorageRejection.OutOfOrder);
+            await AssertRejectedAsync(store, new() { Replica = Replica, Records = TestLog.Records(7, 7, 1) }, StorageRejection.Fenced);
+            await WriteAsync(store, other, new() { Replica = neighbour, Records = TestLog.Records(other.LastIndex + 1, other.LastIndex + 2, 2) });
+            Assert.Equal(7, store.Statistics.Rejected);
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+            await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(7, 7, 1), Metadata = TestLog.Metadata(1, 1, 7) });
+            other.AssertLoaded(await store.OpenReplicaAsync(neighbour));
+        }
+
+        await using AdoNetReplicaStore reopened = await Provider.OpenAsync(location);
+        model.AssertLoaded(await reopened.OpenReplicaAsync(Replica));
+        other.AssertLoaded(await reopened.OpenReplicaAsync(neighbour));
+    }
+
+    [Fact]
+    public async Task A_write_abandoned_while_waiting_for_queue_room_fences_its_replica()
+    {
+        // Proves that a WriteAsync cancelled while the queue is full throws OperationCanceledException and fences its replica: its batch queued earlier but not yet written fails with Fenced, so do its later writes until it is opened again, and a neighbour waiting for room is written.
+        string location = Provider.NewLocation();
+        DurableReplicaId neighbour = TestLog.Id("kv-1/2");
+        var model = new ReplicaModel(Replica);
+        var other = new ReplicaModel(neighbour);
+        var time = new HeldTimeProvider();
+        Action<ReplicaStoreOptions> tight = o =>
+        {
+            o.MaxQueuedRequests = 1;
+            o.MaxGroupCommitDelay = TimeSpan.FromMilliseconds(200);
+        };
+        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location, tight, time))
+        {
+            await store.OpenReplicaAsync(Replica);
+            await store.OpenReplicaAsync(neighbour);
+            await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(1, 3, 1) });
+            await WriteAsync(store, other, new() { Replica = neighbour, Records = TestLog.Records(1, 2, 1) });
+
+            // The writer holds in its delay with this batch queued: the one-place queue is full.
+            time.Hold();
+            Task queued;
+            Task waiting;
+            try
+            {
+                queued = store.WriteAsync(new() { Replica = Replica, Records = TestLog.Records(4, 5, 1) }).AsTask();
+                using var cancelled = new CancellationTokenSource();
+                await cancelled.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                    () => store.WriteAsync(new() { Replica = Replica, Records = TestLog.Records(6, 6, 1) }, cancelled.Token).AsTask());
+                await AssertRejectedAsync(store, new() { Replica = Replica, Records = TestLog.Records(6, 6, 1) }, StorageRejection.Fenced);
+                waiting = store.WriteAsync(new() { Replica = neighbour, Records = TestLog.Records(3, 4, 1) }).AsTask();
+                Assert.False(waiting.IsCompleted);
+            }
+            finally
+            {
+                time.Release();
+            }
+
+            // Queued before the abandoned write, but not yet written when the fence went up.
+            StorageRejectedException fenced = await Assert.ThrowsAsync<StorageRejectedException>(() => queued);
+            Assert.Equal(StorageRejection.Fenced, fenced.Reason);
+            await waiting;
+            other.Apply(new() { Replica = neighbour, Records = TestLog.Records(3, 4, 1) });
+            Assert.Equal(2, store.Statistics.Rejected);
+
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+            await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(4, 6, 1), Metadata = TestLog.Metadata(1, 1, 6) });
+        }
+
+        await using AdoNetReplicaStore reopened = await Provider.OpenAsync(location);
+        model.AssertLoaded(await reopened.OpenReplicaAsync(Replica));
+        other.AssertLoaded(await reopened.OpenReplicaAsync(neighbour));
+    }
+
+    [Fact]
+    public async Task A_batch_is_taken_as_it_was_at_submit_even_if_the_caller_reuses_its_list()
+    {
+        // Proves that WriteAsync copies the batch's record list before checking it: overwriting, clearing and refilling the caller's list while the batch waits in the queue changes neither what is checked nor what is stored.
+        string location = Provider.NewLocation();
+        var model = new ReplicaModel(Replica);
+        var time = new HeldTimeProvider();
+        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location, o => o.MaxGroupCommitDelay = TimeSpan.FromMilliseconds(100), time))
+        {
+            await store.OpenReplicaAsync(Replica);
+            List<LogRecord> records = [.. TestLog.Records(1, 4, 1)];
+            var batch = new ReplicaWriteBatch { Replica = Replica, Records = records, Metadata = TestLog.Metadata(1, 1, 2) };
+            model.Apply(batch);
+
+            // The writer waits until the list has been reused, so an uncopied list would be read changed.
+            time.Hold();
+            Task write;
+            try
+            {
+                write = store.WriteAsync(batch).AsTask();
+                records[0] = TestLog.Record(1, 7, salt: 5);
+                records[3] = TestLog.Record(9, 7, salt: 5);
+                records.Clear();
+                records.AddRange(TestLog.Records(1, 9, 7, salt: 6));
+            }
+            finally
+            {
+                time.Release();
+            }
+
+            await write;
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+        }
+
+        await using AdoNetReplicaStore reopened = await Provider.OpenAsync(location);
+        ReplicaDurableState state = await reopened.OpenReplicaAsync(Replica);
+        model.AssertLoaded(state);
+        Assert.All(state.Records, r => Assert.Equal(1UL, r.Term));
+    }
+
+    [Fact]
+    public async Task An_empty_replica_id_is_refused_with_an_argument_error_and_the_store_serves_on()
+    {
+        // Proves that default(DurableReplicaId) passed to OpenReplicaAsync, WriteAsync or DeleteReplicaAsync fails with ArgumentException before reaching the writer, and other replicas open, write and reload afterwards.
+        string location = Provider.NewLocation();
+        var model = new ReplicaModel(Replica);
+        await using (AdoNetReplicaStore store = await Provider.OpenAsync(location))
+        {
+            ArgumentException open = Assert.Throws<ArgumentException>(() => { _ = store.OpenReplicaAsync(default).AsTask(); });
+            Assert.Equal("replica", open.ParamName);
+            Assert.Throws<ArgumentException>(() => { _ = store.WriteAsync(new() { Replica = default, Records = TestLog.Records(1, 1, 1) }).AsTask(); });
+
+            ArgumentException delete = Assert.Throws<ArgumentException>(() => { _ = store.DeleteReplicaAsync(default).AsTask(); });
+            Assert.Equal("replica", delete.ParamName);
+
+            Assert.True((await store.OpenReplicaAsync(Replica)).IsEmpty);
+            await WriteAsync(store, model, new() { Replica = Replica, Records = TestLog.Records(1, 3, 1), Metadata = TestLog.Metadata(1, 1, 0) });
+            model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+            Assert.Equal([Replica], await store.ListReplicasAsync());
+            Assert.Equal(0, store.Statistics.Rejected);
         }
 
         await using AdoNetReplicaStore reopened = await Provider.OpenAsync(location);
@@ -286,7 +487,7 @@ public abstract class ReplicaStoreContractTests<TProvider>
     [Fact]
     public async Task Bad_batches_are_refused_with_their_reason_and_nothing_of_them_is_written()
     {
-        // Proves that each kind of bad input fails with a StorageRejectedException naming the replica and the reason, is counted, writes none of its parts, and leaves the store serving.
+        // Proves that each kind of bad input fails with a StorageRejectedException naming the replica and its own reason, is counted, writes none of its parts, fences the replica until it is opened again, and leaves the store serving.
         string location = Provider.NewLocation();
         DurableReplicaId stranger = TestLog.Id("never/opened");
         var model = new ReplicaModel(Replica);
@@ -323,12 +524,23 @@ public abstract class ReplicaStoreContractTests<TProvider>
                 (StorageRejection.StaleSnapshot, new() { Replica = Replica, Snapshot = TestLog.Snapshot(2, 1), Records = [next], Metadata = metadata }),
                 (StorageRejection.UnknownReplica, new() { Replica = stranger, Records = TestLog.Records(1, 2, 1), Metadata = metadata }),
             ];
-            for (int i = 0; i < bad.Length; i++)
+            // Each refusal fences the replica: the valid batch after it fails with Fenced (also
+            // counted), and reopening lifts the fence so the next bad batch gets its own reason.
+            ReplicaWriteBatch valid = new() { Replica = Replica, Records = [next], Metadata = metadata };
+            long rejections = 0;
+            foreach ((StorageRejection reason, ReplicaWriteBatch batch) in bad)
             {
-                await AssertRejectedAsync(store, bad[i].Batch, bad[i].Reason);
-                Assert.Equal(i + 1, store.Statistics.Rejected);
+                await AssertRejectedAsync(store, batch, reason);
+                Assert.Equal(++rejections, store.Statistics.Rejected);
+                if (batch.Replica == Replica)
+                {
+                    await AssertRejectedAsync(store, valid, StorageRejection.Fenced);
+                    Assert.Equal(++rejections, store.Statistics.Rejected);
+                    model.AssertLoaded(await store.OpenReplicaAsync(Replica));
+                }
             }
 
+            Assert.Equal((2 * bad.Length) - 1, store.Statistics.Rejected);
             Assert.Equal(2, store.Statistics.Batches);
             model.AssertLoaded(await store.OpenReplicaAsync(Replica));
 

@@ -91,6 +91,67 @@ public abstract class ReplicaStoreCorruptionTests<TProvider>
     }
 
     [Fact]
+    public async Task A_lost_snapshot_row_with_an_empty_log_is_caught_at_the_snapshot_index_the_state_names()
+    {
+        // Proves that losing the snapshot row is caught even when no record is left to show a gap: after a snapshot at 15 past the log's end, the state row still names 15, and the replica is refused there instead of starting empty.
+        ReplicaWriteBatch beyond = new() { Replica = Victim, Snapshot = TestLog.Snapshot(15, 2), Metadata = TestLog.Metadata(2, 1, 15) };
+        await AssertRefusedAsync(
+            15,
+            (location, _) => Provider.ExecuteAsync(location, $"DELETE FROM {Provider.Table(location, "snapshot")} WHERE replica = {Id(location, Victim)}"),
+            beyond);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(10)]
+    [InlineData(SnapshotIndex + 1)]
+    public async Task A_lost_tail_of_the_log_is_caught_at_the_first_missing_index(ulong from)
+    {
+        // Proves that records vanishing from the end of the log (the last one, several, or all after the snapshot), which leave a contiguous log behind, are caught against the state row at the first missing index.
+        await AssertRefusedAsync(from, (location, _) =>
+            Provider.ExecuteAsync(location, $"DELETE FROM {Log(location)} WHERE replica = {Id(location, Victim)} AND idx >= {from}"));
+    }
+
+    [Fact]
+    public async Task A_lost_state_row_is_caught_without_an_index()
+    {
+        // Proves that a replica whose state row (metadata and summary) is gone while its snapshot and records remain is refused with Index null, not started with its vote and term forgotten.
+        await AssertRefusedAsync(null, (location, _) =>
+            Provider.ExecuteAsync(location, $"DELETE FROM {State(location)} WHERE replica = {Id(location, Victim)}"));
+    }
+
+    [Fact]
+    public async Task Metadata_erased_from_the_state_row_is_caught_without_an_index()
+    {
+        // Proves that the state row's checksum covers whether metadata exists: clearing both the metadata and its checksum refuses the replica with Index null instead of loading it with no metadata.
+        await AssertRefusedAsync(null, (location, _) =>
+            Provider.ExecuteAsync(location, $"UPDATE {State(location)} SET data = NULL, data_crc = NULL WHERE replica = {Id(location, Victim)}"));
+    }
+
+    [Theory]
+    [InlineData("last_idx = last_idx - 1")]
+    [InlineData("last_idx = last_idx + 1")]
+    [InlineData("snapshot_idx = snapshot_idx + 1")]
+    public async Task A_changed_state_row_is_caught_by_its_checksum(string change)
+    {
+        // Proves the state row's own checksum covers where the log ends and where the snapshot is: changing either refuses the replica with Index null.
+        await AssertRefusedAsync(null, (location, _) =>
+            Provider.ExecuteAsync(location, $"UPDATE {State(location)} SET {change} WHERE replica = {Id(location, Victim)}"));
+    }
+
+    [Fact]
+    public async Task A_log_longer_than_a_state_row_with_a_valid_checksum_is_caught_past_the_recorded_end()
+    {
+        // Proves the comparison with the log also runs the other way: a state row rewritten with a correct checksum to end the log at 11 refuses the replica at 12, the first record it does not account for.
+        await AssertRefusedAsync(12, (location, victim) =>
+        {
+            uint seed = RecordChecksum.Seed(Victim);
+            uint crc = RecordChecksum.OfState(seed, 11, SnapshotIndex, RecordChecksum.OfMetadata(seed, victim.Metadata!));
+            return Provider.ExecuteAsync(location, $"UPDATE {State(location)} SET last_idx = 11, crc = {crc} WHERE replica = {Id(location, Victim)}");
+        });
+    }
+
+    [Fact]
     public async Task Two_swapped_records_are_caught_by_the_index_in_their_checksum()
     {
         // Proves the index is covered by the checksum where contiguity cannot help: records 11 and 12 trade places, the log stays contiguous, and the replica is refused at 11.
@@ -129,12 +190,12 @@ public abstract class ReplicaStoreCorruptionTests<TProvider>
     [Fact]
     public async Task Damaged_metadata_is_caught_without_an_index()
     {
-        // Proves the metadata record is checked: a flipped byte refuses the replica with Index null.
+        // Proves the metadata record is checked by its own checksum (data_crc): a flipped byte refuses the replica with Index null.
         await AssertRefusedAsync(null, (location, victim) =>
         {
             byte[] metadata = victim.Metadata!.ToArray();
             metadata[0] ^= 0x01;
-            return Provider.ExecuteAsync(location, $"UPDATE {Provider.Table(location, "metadata")} SET data = {Provider.BlobLiteral(metadata)} WHERE replica = {Id(location, Victim)}");
+            return Provider.ExecuteAsync(location, $"UPDATE {State(location)} SET data = {Provider.BlobLiteral(metadata)} WHERE replica = {Id(location, Victim)}");
         });
     }
 
@@ -159,10 +220,11 @@ public abstract class ReplicaStoreCorruptionTests<TProvider>
     }
 
     /// <summary>
-    /// Writes both replicas, closes the store, applies <paramref name="damage"/> to the victim's
-    /// rows, reopens, and checks that only the victim is refused, at <paramref name="index"/>.
+    /// Writes both replicas (and <paramref name="victimExtra"/> for the victim alone), closes the
+    /// store, applies <paramref name="damage"/> to the victim's rows, reopens, and checks that only
+    /// the victim is refused, at <paramref name="index"/>.
     /// </summary>
-    private async Task AssertRefusedAsync(ulong? index, Func<string, ReplicaModel, Task> damage)
+    private async Task AssertRefusedAsync(ulong? index, Func<string, ReplicaModel, Task> damage, ReplicaWriteBatch? victimExtra = null)
     {
         string location = Provider.NewLocation();
         var victim = new ReplicaModel(Victim);
@@ -174,6 +236,11 @@ public abstract class ReplicaStoreCorruptionTests<TProvider>
                 await store.OpenReplicaAsync(model.Replica);
                 await WriteAsync(store, model, new() { Replica = model.Replica, Records = TestLog.Records(1, 6, 1), Metadata = TestLog.Metadata(1, 1, 0) });
                 await WriteAsync(store, model, new() { Replica = model.Replica, Records = TestLog.Records(7, 12, 2), Snapshot = TestLog.Snapshot(SnapshotIndex, 1), Metadata = TestLog.Metadata(2, 1, 6) });
+            }
+
+            if (victimExtra is not null)
+            {
+                await WriteAsync(store, victim, victimExtra);
             }
         }
 
@@ -207,6 +274,9 @@ public abstract class ReplicaStoreCorruptionTests<TProvider>
     }
 
     private string Log(string location) => Provider.Table(location, "log");
+
+    /// <summary>The table of state rows: metadata record, last index, snapshot index and their checksum.</summary>
+    private string State(string location) => Provider.Table(location, "metadata");
 
     private string Id(string location, DurableReplicaId replica) =>
         $"(SELECT id FROM {Provider.Table(location, "replica")} WHERE name = '{replica}')";
