@@ -1,0 +1,19 @@
+using Synod.Grains.Interfaces.Streams;
+
+namespace Synod.Grains.Interfaces;
+
+/// <summary>What the runtime gives an activation: its identity and the ways to reach the rest of the cluster.</summary>
+public interface IGrainContext
+{
+    /// <summary>The grain's identity.</summary>
+    GrainId Id { get; }
+
+    /// <summary>Streams, for publishing to other grains (consensus messages travel this way).</summary>
+    IStreamProvider Streams { get; }
+
+    /// <summary>References to other grains.</summary>
+    IGrainFactory GrainFactory { get; }
+
+    /// <summary>The clock every grain reads (a fake one in tests).</summary>
+    TimeProvider Time { get; }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+
+namespace Synod.Runtime.Grains;
+
+/// <summary>The runtime's instruments on the <c>Synod</c> meter, with plain totals for tests and status.</summary>
+internal sealed class RuntimeCounters : IDisposable
+{
+    private readonly Meter? _ownedMeter;
+    private readonly Counter<long> _turns;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _dropped;
+    private long _turnCount;
+    private long _failureCount;
+    private long _droppedCount;
+
+    public RuntimeCounters(IMeterFactory? meterFactory)
+    {
+        Meter meter = meterFactory?.Create("Synod") ?? (_ownedMeter = new Meter("Synod"));
+        _turns = meter.CreateCounter<long>("synod.runtime.turns", "{turn}", "Activation turns completed");
+        _failures = meter.CreateCounter<long>("synod.runtime.turn.failures", "{turn}", "Activation turns that threw");
+        _dropped = meter.CreateCounter<long>("synod.runtime.mailbox.dropped", "{turn}", "Stream items and ticks dropped because a mailbox was full");
+    }
+
+    public long Turns => Interlocked.Read(ref _turnCount);
+
+    public long Failures => Interlocked.Read(ref _failureCount);
+
+    public long Dropped => Interlocked.Read(ref _droppedCount);
+
+    public void TurnCompleted(TurnKind kind)
+    {
+        Interlocked.Increment(ref _turnCount);
+        _turns.Add(1, new KeyValuePair<string, object?>("kind", Name(kind)));
+    }
+
+    public void TurnFailed(TurnKind kind)
+    {
+        Interlocked.Increment(ref _failureCount);
+        _failures.Add(1, new KeyValuePair<string, object?>("kind", Name(kind)));
+    }
+
+    public void MailboxFull(TurnKind kind)
+    {
+        Interlocked.Increment(ref _droppedCount);
+        _dropped.Add(1, new KeyValuePair<string, object?>("kind", Name(kind)));
+    }
+
+    public void Dispose() => _ownedMeter?.Dispose();
+
+    private static string Name(TurnKind kind) => kind switch
+    {
+        TurnKind.Activate => "activate",
+        TurnKind.Request => "request",
+        TurnKind.StreamItem => "stream",
+        TurnKind.Tick => "tick",
+        _ => "deactivate",
+    };
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using Synod.Grains.Interfaces;
+
+namespace Synod.Runtime.Grains;
+
+/// <summary>Log messages of the grain runtime.</summary>
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Grain {Grain}: a {Kind} turn failed")]
+    public static partial void TurnFailed(ILogger logger, GrainId grain, TurnKind kind, Exception error);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "Activated grain {Grain}")]
+    public static partial void Activated(ILogger logger, GrainId grain);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Stream {Stream}: no grain type consumes namespace {Namespace}; item dropped")]
+    public static partial void NoConsumer(ILogger logger, string stream, string @namespace);
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synod.Runtime.Grains;
+
+/// <summary>Settings of the grain runtime in one silo (configuration section <c>Synod:Runtime</c>).</summary>
+public sealed class RuntimeOptions
+{
+    /// <summary>Period of the silo's single timer, which queues a tick turn for every tickable activation. Default 10 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Turns that may wait in one activation's mailbox. Requests wait for room; stream items are
+    /// dropped (and counted) when it is full, since a consensus protocol retransmits. Default 10,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MailboxCapacity { get; set; } = 10_000;
+}
