@@ -78,7 +78,7 @@ internal static class RaftMessageValidator
             return $"snapshot size {size} outside [0, {config.MaxSnapshotBytes}]";
         }
 
-        if (m.Offset < 0 || m.Offset + m.Chunk.Length > size)
+        if (m.Offset < 0 || m.Offset > size - m.Chunk.Length)
         {
             return $"chunk [{m.Offset}, {m.Offset + m.Chunk.Length}) outside a {size}-byte snapshot";
         }

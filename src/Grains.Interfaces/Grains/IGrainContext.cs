@@ -16,4 +16,10 @@ public interface IGrainContext
 
     /// <summary>The clock every grain reads (a fake one in tests).</summary>
     TimeProvider Time { get; }
+
+    /// <summary>
+    /// Queues a turn of this grain's own, after what is already queued (e.g. one turn that
+    /// persists and sends what many queued proposals produced). False when the mailbox is full.
+    /// </summary>
+    bool TryQueueTurn(Func<CancellationToken, Task> work);
 }

@@ -14,6 +14,17 @@ internal sealed class LocalGrainReference(SiloRuntime runtime, GrainId id) : IGr
     {
         ArgumentNullException.ThrowIfNull(request);
         Activation activation = runtime.Activate(Id);
+        if (activation.Grain is IDeferredRequestHandler<TRequest, TResponse> deferred)
+        {
+            // The turn takes the request; the response may come in a later turn.
+            Task<TResponse>? pending = null;
+            await activation.RunTurnAsync(
+                TurnKind.Request,
+                async token => pending = await deferred.BeginAsync(request, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return await pending!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (activation.Grain is not IRequestHandler<TRequest, TResponse> handler)
         {
             throw new GrainUnavailableException(Id, $"its type does not handle {typeof(TRequest).Name} → {typeof(TResponse).Name}");

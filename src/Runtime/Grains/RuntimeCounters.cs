@@ -53,6 +53,7 @@ internal sealed class RuntimeCounters : IDisposable
         TurnKind.Request => "request",
         TurnKind.StreamItem => "stream",
         TurnKind.Tick => "tick",
+        TurnKind.Internal => "internal",
         _ => "deactivate",
     };
 }

@@ -149,5 +149,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         public IStreamProvider Streams => Runtime;
 
         public IGrainFactory GrainFactory => Runtime;
+
+        public bool TryQueueTurn(Func<CancellationToken, Task> work) => Runtime.Activate(Id).TryQueue(TurnKind.Internal, work);
     }
 }

@@ -7,5 +7,6 @@ internal enum TurnKind
     Request,
     StreamItem,
     Tick,
+    Internal,
     Deactivate,
 }

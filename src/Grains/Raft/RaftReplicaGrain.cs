@@ -1,0 +1,451 @@
+using Microsoft.Extensions.Logging;
+using Synod.Consensus;
+using Synod.Consensus.Raft;
+using Synod.Grains.Interfaces;
+using Synod.Grains.Interfaces.Streams;
+using Synod.Grains.Interfaces.Wire;
+using Synod.Grains.Wire;
+using Synod.Runtime.Storage;
+
+namespace Synod.Grains.Raft;
+
+/// <summary>
+/// One replica of a Raft group, hosting the pure core (<see cref="RaftNode"/>). Every input — a
+/// peer's message from the <c>raft</c> stream, a tick of the silo timer, a client's proposal or
+/// read — is one turn: step the core, then drain its Ready in the contract's order: persist
+/// (through the silo's store, group-committed with every other replica) before sending, then
+/// send to the peers' streams, apply committed entries, answer clients, advance.
+/// </summary>
+[ImplicitStreamSubscription(RaftReplicaKey.StreamNamespace)]
+public sealed class RaftReplicaGrain :
+    Grain,
+    IStreamConsumer<RaftEnvelope>,
+    ITickable,
+    IDeferredRequestHandler<ReplicaProposal, ReplicaAnswer>,
+    IDeferredRequestHandler<ReplicaRead, ReplicaAnswer>,
+    IRequestHandler<ReplicaStatusRequest, ReplicaStatusReply>
+{
+    private readonly IReplicaStore _store;
+    private readonly IRaftGroupDirectory _directory;
+    private readonly RaftReplicaOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<ulong, PendingProposal> _proposals = [];
+    private readonly Dictionary<ulong, PendingRead> _reads = [];
+    private RaftReplicaKey _key;
+    private DurableReplicaId _durableId;
+    private RaftNode? _node;
+    private IReplicatedStateMachine? _machine;
+    private ulong _storedLastIndex;
+    private ulong _snapshotIndex;
+    private ulong _nextReadContext = 1;
+    private bool _pumpQueued;
+    private string? _fault;
+
+    /// <summary>Creates the grain; the runtime activates it.</summary>
+    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger)
+    {
+        _store = store;
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The core's status, for tests and the status API.</summary>
+    public RaftStatus? Status => _node?.GetStatus();
+
+    /// <summary>Why the replica stopped, or null while it serves.</summary>
+    public string? Fault => _fault;
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = RaftReplicaKey.Parse(Id.Key);
+        _durableId = new DurableReplicaId(_key.ToString());
+        ReplicaDurableState stored = await _store.OpenReplicaAsync(_durableId, cancellationToken);
+        _machine = _directory.CreateStateMachine(_key.Group);
+        _node = Restore(stored);
+        _snapshotIndex = stored.Snapshot?.Index ?? 0;
+        _storedLastIndex = stored.LastIndex;
+        RaftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _node.Term, _node.LastPosition.Index, _node.CommitIndex);
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        if (_node is { Role: RaftRole.Leader } node && _fault is null)
+        {
+            // Hand leadership to the most caught-up peer so the group does not wait a full
+            // election timeout for this silo's shutdown (issue 5: graceful shutdown).
+            ReplicaId target = node.Membership.Voters.FirstOrDefault(v => v != node.Id);
+            if (!target.IsNone)
+            {
+                node.TransferLeadership(target);
+                await PumpAsync(cancellationToken);
+            }
+        }
+
+        FailAll(ReplicaAnswers.Unavailable("the replica is shutting down"));
+    }
+
+    /// <inheritdoc/>
+    public async Task OnNextAsync(StreamId stream, RaftEnvelope item, CancellationToken cancellationToken)
+    {
+        if (_node is null || _fault is not null)
+        {
+            return;
+        }
+
+        string? problem = null;
+        if (item.Group != _key.Group)
+        {
+            problem = $"addressed to group {item.Group}";
+        }
+        else if (!RaftWire.TryFromWire(item, out RaftMessage? decoded, out string? error))
+        {
+            problem = error;
+        }
+        else if (decoded!.To != _node.Id)
+        {
+            problem = $"addressed to replica {decoded.To}";
+        }
+        else
+        {
+            await StepAsync(() => _node.Step(decoded), cancellationToken);
+            return;
+        }
+
+        RaftReplicaLog.BadMessage(_logger, _key.Group, _key.Replica, problem ?? "undecodable");
+    }
+
+
+    /// <inheritdoc/>
+    public async Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        if (_node is null || _fault is not null)
+        {
+            return;
+        }
+
+        await StepAsync(_node.Tick, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Task<ReplicaAnswer>> BeginAsync(ReplicaProposal request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_node is null || _fault is not null)
+        {
+            return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
+        }
+
+        if (request.Command.Length > _options.MaxCommandBytes)
+        {
+            return Answer(ReplicaAnswers.Rejected($"the command has {request.Command.Length} bytes; the limit is {_options.MaxCommandBytes}"));
+        }
+
+        ProposeResult result = _node.Propose(request.Command.ToByteArray());
+        if (!result.Accepted)
+        {
+            return Answer(ReplicaAnswers.ForRejection(result));
+        }
+
+        var answer = new TaskCompletionSource<ReplicaAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proposals[result.Position.Index.Value] = new PendingProposal(result.Position.Term, answer);
+        QueuePump();
+        return ValueTask.FromResult(answer.Task);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Task<ReplicaAnswer>> BeginAsync(ReplicaRead request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_node is null || _fault is not null)
+        {
+            return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
+        }
+
+        ulong context = _nextReadContext++;
+        RequestResult result = _node.ReadIndex(context);
+        if (!result.Accepted)
+        {
+            return Answer(result.Reason is RejectReason.NotLeader or RejectReason.LeaderNotReady
+                ? ReplicaAnswers.NotLeader(result.LeaderHint)
+                : ReplicaAnswers.Rejected($"{result.Reason}: {result.Detail}", result.LeaderHint));
+        }
+
+        var read = new PendingRead(request.Query.ToByteArray(), new TaskCompletionSource<ReplicaAnswer>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _reads[context] = read;
+        QueuePump();
+        return ValueTask.FromResult(read.Answer.Task);
+    }
+
+    /// <inheritdoc/>
+    public Task<ReplicaStatusReply> HandleAsync(ReplicaStatusRequest request, CancellationToken cancellationToken)
+    {
+        var reply = new ReplicaStatusReply { Group = _key.Group, Replica = _key.Replica.Value, Faulted = _fault is not null };
+        if (_node is { } node)
+        {
+            reply.Role = node.Role.ToString();
+            reply.Term = node.Term.Value;
+            reply.Leader = node.Leader.Value;
+            reply.Commit = node.CommitIndex.Value;
+            reply.Applied = node.AppliedIndex.Value;
+            reply.LastIndex = node.LastPosition.Index.Value;
+        }
+
+        return Task.FromResult(reply);
+    }
+
+    private static ValueTask<Task<ReplicaAnswer>> Answer(ReplicaAnswer answer) => ValueTask.FromResult(Task.FromResult(answer));
+
+    private RaftNode Restore(ReplicaDurableState stored)
+    {
+        var config = new RaftConfig
+        {
+            Id = _key.Replica,
+            ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
+            HeartbeatTicks = _options.HeartbeatTicks,
+        };
+
+        // Elections need real randomness in production; the core only ever sees this source.
+        var random = new SplitMix64Random((ulong)Random.Shared.NextInt64());
+        if (stored.IsEmpty)
+        {
+            Membership voters = _directory.InitialMembership(_key.Group)
+                ?? throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo's directory.");
+            return RaftNode.CreateNew(config, random, voters);
+        }
+
+        Snapshot snapshot = stored.Snapshot is { } s ? DurableRaftState.DecodeSnapshot(s) : Snapshot.Initial(_directory.InitialMembership(_key.Group) ?? Membership.Empty);
+        if (stored.Snapshot is not null)
+        {
+            _machine!.Restore(snapshot.Data.Span);
+        }
+
+        HardState hard = stored.Metadata is { } metadata ? DurableRaftState.DecodeHardState(metadata.Span) : default;
+        return new RaftNode(config, random, hard, snapshot, [.. stored.Records.Select(DurableRaftState.ToEntry)]);
+    }
+
+    private async Task StepAsync(Action step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            step();
+        }
+        catch (InvariantViolationException breach)
+        {
+            Stop($"invariant breach: {breach.Message}");
+            return;
+        }
+
+        await PumpAsync(cancellationToken);
+    }
+
+    private void QueuePump()
+    {
+        // Many proposals queued in the mailbox share one Ready (one write, one append per peer).
+        if (!_pumpQueued && Context.TryQueueTurn(token => { _pumpQueued = false; return PumpAsync(token); }))
+        {
+            _pumpQueued = true;
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        RaftNode? node = _node;
+        while (node is not null && _fault is null && node.HasReady)
+        {
+            Ready ready = node.TakeReady();
+            if (ready.MustPersist && !await TryPersistAsync(ready, cancellationToken))
+            {
+                return;
+            }
+
+            await SendAsync(ready, cancellationToken);
+            Apply(ready, node);
+            node.Advance(ready);
+            await MaybeCompactAsync(node, cancellationToken);
+        }
+    }
+
+    private async Task<bool> TryPersistAsync(Ready ready, CancellationToken cancellationToken)
+    {
+        ReplicaWriteBatch batch = BatchFor(ready);
+        try
+        {
+            await _store.WriteAsync(batch, cancellationToken);
+        }
+        catch (StorageException failure)
+        {
+            // Nothing of this Ready may be sent or applied: the replica stops (fail-stop) and
+            // restarts from what is durable when the silo reactivates it.
+            Stop($"storage: {failure.Message}");
+            return false;
+        }
+
+        if (ready.Snapshot is { } snapshot)
+        {
+            _snapshotIndex = snapshot.Metadata.Index.Value;
+            _storedLastIndex = Math.Max(_storedLastIndex, _snapshotIndex);
+        }
+
+        if (!ready.Entries.IsEmpty)
+        {
+            _storedLastIndex = ready.Entries[^1].Index.Value;
+        }
+
+        return true;
+    }
+
+    private ReplicaWriteBatch BatchFor(Ready ready)
+    {
+        ReplicaSnapshot? snapshot = null;
+        ulong? truncateFrom = null;
+        if (ready.Snapshot is { } installed)
+        {
+            // An installed snapshot replaces the whole log (the core restarted its log from it).
+            snapshot = new ReplicaSnapshot(installed.Metadata.Index.Value, installed.Metadata.Term.Value, DurableRaftState.EncodeSnapshot(installed));
+            truncateFrom = installed.Metadata.Index.Value + 1;
+        }
+
+        if (!ready.Entries.IsEmpty)
+        {
+            ulong first = ready.Entries[0].Index.Value;
+            ulong last = Math.Max(_storedLastIndex, snapshot?.Index ?? 0);
+            if (first <= last)
+            {
+                // The leader overwrote a conflicting suffix (paper §5.3).
+                truncateFrom = Math.Min(truncateFrom ?? first, first);
+            }
+        }
+
+        return new ReplicaWriteBatch
+        {
+            Replica = _durableId,
+            Snapshot = snapshot,
+            TruncateFrom = truncateFrom,
+            Records = [.. ready.Entries.Select(DurableRaftState.ToRecord)],
+            Metadata = ready.HardState is { } hard ? DurableRaftState.EncodeHardState(hard) : null,
+        };
+    }
+
+    private async Task SendAsync(Ready ready, CancellationToken cancellationToken)
+    {
+        foreach (RaftMessage message in ready.Messages)
+        {
+            var peer = new RaftReplicaKey(_key.Group, message.To);
+            IAsyncStream<RaftEnvelope> stream = Context.Streams.GetStream<RaftEnvelope>(new StreamId(RaftReplicaKey.StreamNamespace, peer.ToString()));
+            await stream.OnNextAsync(RaftWire.ToWire(_key.Group, message), cancellationToken);
+        }
+    }
+
+    private void Apply(Ready ready, RaftNode node)
+    {
+        if (ready.Snapshot is { } snapshot)
+        {
+            _machine!.Restore(snapshot.Data.Span);
+        }
+
+        foreach (Entry entry in ready.CommittedEntries)
+        {
+            byte[]? result = null;
+            if (entry.Kind == EntryKind.Command)
+            {
+                result = _machine!.Apply(entry.Index.Value, entry.Data.Span);
+            }
+            else
+            {
+                _machine!.MarkApplied(entry.Index.Value);
+            }
+
+            if (_proposals.Remove(entry.Index.Value, out PendingProposal? pending))
+            {
+                pending.Answer.TrySetResult(pending.Term == entry.Term && result is not null
+                    ? ReplicaAnswers.Ok(entry.Index.Value, result)
+                    : ReplicaAnswers.UnknownOutcome("another leader's entry took this index", node.Leader));
+            }
+        }
+
+        AnswerReads(ready, node);
+        if (ready.SoftState is { Role: not RaftRole.Leader } && _proposals.Count > 0)
+        {
+            // Lost leadership: whether the pending entries commit is up to the next leader.
+            FailAll(ReplicaAnswers.UnknownOutcome("leadership changed", node.Leader));
+        }
+    }
+
+    private void AnswerReads(Ready ready, RaftNode node)
+    {
+        foreach (ReadState state in ready.ReadStates)
+        {
+            if (_reads.TryGetValue(state.Context, out PendingRead? read))
+            {
+                read.ReadIndex = state.Index.Value;
+            }
+        }
+
+        foreach (ulong aborted in ready.AbortedReads)
+        {
+            if (_reads.Remove(aborted, out PendingRead? read))
+            {
+                read.Answer.TrySetResult(ReplicaAnswers.NotLeader(node.Leader));
+            }
+        }
+
+        // The core counts this Ready's committed entries as applied only at Advance; they already are.
+        ulong applied = ready.CommittedEntries.IsEmpty ? node.AppliedIndex.Value : Math.Max(node.AppliedIndex.Value, ready.CommittedEntries[^1].Index.Value);
+        foreach (ulong context in _reads.Where(r => r.Value.ReadIndex <= applied).Select(r => r.Key).ToArray())
+        {
+            _reads.Remove(context, out PendingRead? read);
+            read!.Answer.TrySetResult(ReplicaAnswers.Ok(read.ReadIndex!.Value, _machine!.Query(read.Query)));
+        }
+    }
+
+    private async Task MaybeCompactAsync(RaftNode node, CancellationToken cancellationToken)
+    {
+        ulong applied = node.AppliedIndex.Value;
+        if (applied - _snapshotIndex < (ulong)_options.SnapshotEveryEntries)
+        {
+            return;
+        }
+
+        if (node.Compact(node.AppliedIndex, _machine!.Snapshot()) is not { } snapshot)
+        {
+            return;
+        }
+
+        var stored = new ReplicaSnapshot(snapshot.Metadata.Index.Value, snapshot.Metadata.Term.Value, DurableRaftState.EncodeSnapshot(snapshot));
+        try
+        {
+            await _store.WriteAsync(new ReplicaWriteBatch { Replica = _durableId, Snapshot = stored }, cancellationToken);
+            _snapshotIndex = stored.Index;
+        }
+        catch (StorageException failure)
+        {
+            Stop($"storage: {failure.Message}");
+        }
+    }
+
+    private void Stop(string reason)
+    {
+        _fault = reason;
+        RaftReplicaLog.Stopped(_logger, _key.Group, _key.Replica, reason);
+        FailAll(ReplicaAnswers.Unavailable(reason));
+    }
+
+    private void FailAll(ReplicaAnswer answer)
+    {
+        foreach (PendingProposal pending in _proposals.Values)
+        {
+            pending.Answer.TrySetResult(answer);
+        }
+
+        _proposals.Clear();
+        foreach (PendingRead read in _reads.Values)
+        {
+            read.Answer.TrySetResult(answer);
+        }
+
+        _reads.Clear();
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synod.Grains.Raft;
+
+/// <summary>Settings of Raft replica grains, in ticks of the silo timer (configuration section <c>Synod:Raft</c>).</summary>
+public sealed class RaftReplicaOptions
+{
+    /// <summary>Ticks without a leader before a follower campaigns (randomized up to twice this). Default 15.</summary>
+    [Range(3, 10_000)]
+    public int ElectionTimeoutTicks { get; set; } = 15;
+
+    /// <summary>Ticks between a leader's heartbeats. Default 2.</summary>
+    [Range(1, 1_000)]
+    public int HeartbeatTicks { get; set; } = 2;
+
+    /// <summary>Applied entries after which the replica snapshots its state machine and compacts its log. Default 10,000.</summary>
+    [Range(1, 100_000_000)]
+    public int SnapshotEveryEntries { get; set; } = 10_000;
+
+    /// <summary>Largest command a client may propose, in bytes. Default 1 MiB + 4 KiB (a 1 MiB value with its key).</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxCommandBytes { get; set; } = (1024 * 1024) + 4096;
+}
