@@ -14,6 +14,6 @@ public interface IGrainReference
 
     /// <summary>Sends <paramref name="request"/> to the grain's <see cref="IRequestHandler{TRequest, TResponse}"/> and waits for its response.</summary>
     Task<TResponse> InvokeAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken = default)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>;
+        where TRequest : IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new();
 }

@@ -24,6 +24,7 @@ public sealed class GrainTypeRegistry
             throw new ArgumentException($"Grain type {type} is registered twice.", nameof(type));
         }
 
+        DispatchTable.AddGrainClass(typeof(TGrain));
         foreach (ImplicitStreamSubscriptionAttribute subscription in typeof(TGrain).GetCustomAttributes<ImplicitStreamSubscriptionAttribute>())
         {
             if (!_consumers.TryAdd(subscription.StreamNamespace, grainType))
@@ -34,6 +35,9 @@ public sealed class GrainTypeRegistry
 
         return this;
     }
+
+    /// <summary>How calls and stream items that arrive as bytes reach the registered grain types.</summary>
+    internal GrainDispatchTable DispatchTable { get; } = new();
 
     internal Grain Create(GrainId id) =>
         _factories.TryGetValue(id.Type, out Func<GrainId, Grain>? factory)

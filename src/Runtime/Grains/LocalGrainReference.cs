@@ -9,8 +9,8 @@ internal sealed class LocalGrainReference(SiloRuntime runtime, GrainId id) : IGr
     public GrainId Id { get; } = id;
 
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken = default)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
+        where TRequest : IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
         Activation activation = runtime.Activate(Id);

@@ -12,6 +12,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "Activated grain {Grain}")]
     public static partial void Activated(ILogger logger, GrainId grain);
 
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "A message of kind {Kind} from silo {Silo} has no handler here; dropped")]
+    public static partial void UnknownMessage(ILogger logger, int silo, string kind);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Stream {Stream}: a malformed item from another silo was dropped: {Reason}")]
+    public static partial void MalformedItem(ILogger logger, string stream, string reason);
+
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Stream {Stream}: no grain type consumes namespace {Namespace}; item dropped")]
     public static partial void NoConsumer(ILogger logger, string stream, string @namespace);
 }

@@ -15,4 +15,8 @@ public sealed class RuntimeOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int MailboxCapacity { get; set; } = 10_000;
+
+    /// <summary>How long a call to a grain on another silo may wait for its answer. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

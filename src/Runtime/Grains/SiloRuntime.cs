@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Interfaces.Streams;
+using Synod.Runtime.Transport;
 
 namespace Synod.Runtime.Grains;
 
@@ -26,6 +27,11 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     // Given to every turn; cancelled only after a graceful deactivation, so turns run to completion
     // during shutdown (a replica hands leadership off and flushes its storage then).
     private readonly CancellationTokenSource _abortTurns = new();
+    private readonly GrainDispatchTable _dispatch;
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<TransportMessage>> _calls = new();
+    private readonly ConcurrentDictionary<Task, bool> _serving = new();
+    private ClusterBinding? _cluster;
+    private long _nextCorrelation;
     private Task? _ticker;
     private int _disposed;
 
@@ -39,6 +45,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SiloRuntime>();
         _counters = new RuntimeCounters(meterFactory);
+        _dispatch = registry.DispatchTable;
     }
 
     /// <summary>Activations currently live in this silo.</summary>
@@ -51,11 +58,58 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     public void Start() => _ticker ??= Task.Run(TickAsync);
 
     /// <inheritdoc/>
-    public IGrainReference GetGrain(GrainId id) => new LocalGrainReference(this, id);
+    public IGrainReference GetGrain(GrainId id) =>
+        _cluster is { } cluster && cluster.Placement(id) is var silo && silo != cluster.Self
+            ? new RemoteGrainReference(this, id, silo)
+            : new LocalGrainReference(this, id);
 
     /// <inheritdoc/>
     public IAsyncStream<T> GetStream<T>(StreamId id)
-        where T : IMessage<T>, new() => new LocalStream<T>(this, id);
+        where T : IMessage<T>, new() => new RoutedStream<T>(this, id);
+
+    /// <summary>
+    /// Connects this runtime to the cluster: grains that <paramref name="placement"/> puts on
+    /// another silo are reached through <paramref name="transport"/>. The transport's handler must
+    /// be <see cref="OnTransportMessageAsync"/>.
+    /// </summary>
+    public void AttachCluster(SiloId self, Func<GrainId, SiloId> placement, SiloTransport transport)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(transport);
+        _cluster = new ClusterBinding(self, placement, transport);
+    }
+
+    /// <summary>Receives what other silos send this runtime: stream items, calls and call responses.</summary>
+    public ValueTask OnTransportMessageAsync(SiloId from, TransportMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Kind is RemoteKinds.Response or RemoteKinds.Error)
+        {
+            if (_calls.TryRemove(message.CorrelationId, out TaskCompletionSource<TransportMessage>? call))
+            {
+                call.TrySetResult(message);
+            }
+        }
+        else if (message.Kind.StartsWith(RemoteKinds.StreamPrefix, StringComparison.Ordinal))
+        {
+            ReceiveStreamItem(message);
+        }
+        else if (message.Kind.StartsWith(RemoteKinds.CallPrefix, StringComparison.Ordinal))
+        {
+            // A call may wait for turns that need further messages from the same connection (a
+            // proposal waits for its followers' acknowledgements), so it runs apart from the
+            // receive loop; the task is kept and awaited on shutdown.
+            Task serving = ServeCallAsync(from, message);
+            _serving[serving] = true;
+            _ = serving.ContinueWith(done => _serving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        else
+        {
+            RuntimeLog.UnknownMessage(_logger, from.Value, message.Kind);
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Returns the live grain instance for <paramref name="id"/>, activating it if needed (tests and the silo's status page).</summary>
     public Grain GetOrActivate(GrainId id) => Activate(id).Grain;
@@ -75,6 +129,12 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         await Task.WhenAll(_activations.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value.DeactivateAsync())).ConfigureAwait(false);
+        await Task.WhenAll(_serving.Keys).ConfigureAwait(false);
+        foreach (TaskCompletionSource<TransportMessage> call in _calls.Values)
+        {
+            call.TrySetCanceled();
+        }
+
         _activations.Clear();
         await _abortTurns.CancelAsync().ConfigureAwait(false);
         _counters.Dispose();
@@ -101,6 +161,59 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
     }
 
+    /// <summary>Delivers a stream item: as a turn of the consuming grain here, or to the silo that hosts it.</summary>
+    internal bool Publish<T>(StreamId stream, T item)
+        where T : IMessage<T>, new()
+    {
+        if (!TryGetConsumer(stream, out GrainId consumer))
+        {
+            return false;
+        }
+
+        if (_cluster is { } cluster && cluster.Placement(consumer) is var silo && silo != cluster.Self)
+        {
+            return cluster.Transport.TrySend(silo, new TransportMessage
+            {
+                Kind = RemoteKinds.StreamPrefix + item.Descriptor.FullName,
+                Target = $"{stream.Namespace}/{stream.Key}",
+                Payload = item.ToByteString(),
+            });
+        }
+
+        return QueueLocally(stream, consumer, item);
+    }
+
+    /// <summary>Queues a stream item as a turn of its consuming grain in this silo.</summary>
+    internal bool QueueLocally<T>(StreamId stream, T item)
+        where T : IMessage<T>, new() =>
+        TryGetConsumer(stream, out GrainId consumer) && QueueLocally(stream, consumer, item);
+
+    internal async Task<TransportMessage> CallRemoteAsync(SiloId silo, GrainId grain, string requestType, ByteString request, CancellationToken cancellationToken)
+    {
+        ClusterBinding cluster = _cluster ?? throw new InvalidOperationException("The runtime is not attached to a cluster.");
+        ulong correlation = (ulong)Interlocked.Increment(ref _nextCorrelation);
+        var answer = new TaskCompletionSource<TransportMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _calls[correlation] = answer;
+        try
+        {
+            var message = new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
+            if (!cluster.Transport.TrySend(silo, message))
+            {
+                throw new GrainCallException(grain, silo, "the silo cannot be reached (its link is down or its send queue is full)");
+            }
+
+            return await answer.Task.WaitAsync(_options.CallTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new GrainCallException(grain, silo, $"no answer within {_options.CallTimeout.TotalSeconds:F0} s", timeout);
+        }
+        finally
+        {
+            _calls.TryRemove(correlation, out _);
+        }
+    }
+
     internal bool TryGetConsumer(StreamId stream, out GrainId consumer)
     {
         if (_registry.TryGetConsumer(stream.Namespace, out GrainType type))
@@ -112,6 +225,75 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         RuntimeLog.NoConsumer(_logger, stream.ToString(), stream.Namespace);
         consumer = default;
         return false;
+    }
+
+    private bool QueueLocally<T>(StreamId stream, GrainId consumer, T item)
+        where T : IMessage<T>, new()
+    {
+        Activation activation = Activate(consumer);
+        if (activation.Grain is not IStreamConsumer<T> handler)
+        {
+            throw new GrainUnavailableException(consumer, $"its type subscribes to namespace {stream.Namespace} but does not consume {typeof(T).Name}");
+        }
+
+        return activation.TryQueue(TurnKind.StreamItem, token => handler.OnNextAsync(stream, item, token));
+    }
+
+    private void ReceiveStreamItem(TransportMessage message)
+    {
+        string itemType = message.Kind[RemoteKinds.StreamPrefix.Length..];
+        int slash = message.Target.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || !_dispatch.TryGetStreamItem(itemType, out GrainDispatchTable.RemoteStreamItem deliver))
+        {
+            RuntimeLog.UnknownMessage(_logger, 0, message.Kind);
+            return;
+        }
+
+        var stream = new StreamId(message.Target[..slash], message.Target[(slash + 1)..]);
+        try
+        {
+            deliver(this, stream, message.Payload.Memory);
+        }
+        catch (InvalidProtocolBufferException malformed)
+        {
+            // A peer's bytes that do not parse: dropped and logged; the protocol retransmits.
+            RuntimeLog.MalformedItem(_logger, stream.ToString(), malformed.Message);
+        }
+    }
+
+    private async Task ServeCallAsync(SiloId from, TransportMessage message)
+    {
+        TransportMessage answer;
+        try
+        {
+            answer = new TransportMessage { Kind = RemoteKinds.Response, CorrelationId = message.CorrelationId, Payload = ByteString.CopyFrom(await RunRemoteCallAsync(message).ConfigureAwait(false)) };
+        }
+#pragma warning disable CA1031 // The boundary of a remote call: the failure goes back to the caller as an error answer.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            answer = new TransportMessage { Kind = RemoteKinds.Error, CorrelationId = message.CorrelationId, Payload = ByteString.CopyFromUtf8($"{error.GetType().Name}: {error.Message}") };
+        }
+
+        _cluster?.Transport.TrySend(from, answer);
+    }
+
+    private Task<byte[]> RunRemoteCallAsync(TransportMessage message)
+    {
+        string requestType = message.Kind[RemoteKinds.CallPrefix.Length..];
+        int slash = message.Target.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            throw new ArgumentException($"'{message.Target}' is not a grain id.");
+        }
+
+        GrainId grain = GrainId.Create(message.Target[..slash], message.Target[(slash + 1)..]);
+        if (!_dispatch.TryGetCall(requestType, out GrainDispatchTable.RemoteCall call))
+        {
+            throw new GrainUnavailableException(grain, $"no grain type in this silo answers {requestType}");
+        }
+
+        return call(this, grain, message.Payload.Memory, _abortTurns.Token);
     }
 
     private Activation CreateActivation(GrainId id)
@@ -143,6 +325,8 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             // The runtime is stopping: the timer's end, not a failure.
         }
     }
+
+    private sealed record ClusterBinding(SiloId Self, Func<GrainId, SiloId> Placement, SiloTransport Transport);
 
     private sealed record GrainContext(GrainId Id, SiloRuntime Runtime, TimeProvider Time) : IGrainContext
     {

@@ -53,7 +53,7 @@ internal sealed class Handshake
 
         if (!HandshakeProof.Verify(_key, HandshakeRole.Listener, _clusterName, _self, listener, dialerNonce, listenerNonce, frame!.Proof.Mac.Span))
         {
-            return await RefuseAsync(pipe.Output, listener, "its proof does not verify: it does not hold the cluster key", cancellationToken).ConfigureAwait(false);
+            return await RefuseAsync(pipe.Output, listener, "the listener's proof does not verify: it does not hold the cluster key", cancellationToken).ConfigureAwait(false);
         }
 
         byte[] mac = HandshakeProof.Compute(_key, HandshakeRole.Dialer, _clusterName, _self, listener, dialerNonce, listenerNonce);
@@ -97,7 +97,7 @@ internal sealed class Handshake
 
         if (!HandshakeProof.Verify(_key, HandshakeRole.Dialer, _clusterName, dialer, _self, dialerNonce, listenerNonce, frame!.Proof.Mac.Span))
         {
-            return await RefuseAsync(pipe.Output, dialer, "its proof does not verify: it does not hold the cluster key", cancellationToken).ConfigureAwait(false);
+            return await RefuseAsync(pipe.Output, dialer, "the dialer's proof does not verify: it does not hold the cluster key", cancellationToken).ConfigureAwait(false);
         }
 
         return HandshakeOutcome.Success(dialer);

@@ -140,7 +140,12 @@ internal sealed class PeerConnection : IDisposable
         }
         catch (IOException error)
         {
-            // Safe: the network failed under this connection (reset, aborted); the dialer reconnects.
+            // Safe: the network failed under this connection (reset); the dialer reconnects.
+            return error.Message;
+        }
+        catch (ConnectionAbortedException error)
+        {
+            // Safe: the socket layer aborted the connection (server shutdown); the dialer reconnects.
             return error.Message;
         }
     }
@@ -223,6 +228,11 @@ internal sealed class PeerConnection : IDisposable
         catch (IOException error)
         {
             // Safe: the network failed under this connection; the dialer reconnects.
+            return error.Message;
+        }
+        catch (ConnectionAbortedException error)
+        {
+            // Safe: the socket layer aborted the connection (server shutdown); the dialer reconnects.
             return error.Message;
         }
     }

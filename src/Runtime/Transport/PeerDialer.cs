@@ -81,6 +81,12 @@ internal sealed class PeerDialer
                 await DisposeAsync(connection).ConfigureAwait(false);
                 return (false, error.Message);
             }
+            catch (ConnectionAbortedException error)
+            {
+                // Safe: the socket layer aborted the connection; try again after the back-off.
+                await DisposeAsync(connection).ConfigureAwait(false);
+                return (false, error.Message);
+            }
             catch (OperationCanceledException) when (deadline.TimedOut && !_context.Stopping.IsCancellationRequested)
             {
                 // Safe: the peer did not answer in time; counted, and tried again after the back-off.

@@ -10,7 +10,8 @@ namespace Synod.Runtime.Transport;
 /// </summary>
 internal sealed class PeerLink
 {
-    // Wakes the writer when a heartbeat is due; recognised by reference and never written.
+    // Wakes the writer when a heartbeat is due; recognised by reference and never written. At most
+    // one is queued per heartbeat interval, so it may take one slot of the queue's capacity.
     private static readonly TransportMessage HeartbeatSignal = new();
 
     private readonly TransportContext _context;

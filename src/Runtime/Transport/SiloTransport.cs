@@ -164,7 +164,8 @@ public sealed class SiloTransport : IAsyncDisposable
     /// <summary>
     /// Queues a message for a peer without waiting. Returns false, and counts a drop, when the
     /// peer is unknown, the message exceeds <see cref="TransportOptions.MaxFrameBytes"/>, or the
-    /// peer's send queue is full. The transport owns the message from here: do not change it.
+    /// peer's send queue is full. The message is serialized later, on the connection's writer:
+    /// do not change it after this call (sending one instance to several peers is fine).
     /// </summary>
     public bool TrySend(SiloId to, TransportMessage message)
     {
@@ -262,6 +263,11 @@ public sealed class SiloTransport : IAsyncDisposable
             catch (OperationCanceledException) when (deadline.Token.IsCancellationRequested)
             {
                 // Safe: the transport is stopping or the caller hung up; there is nothing to serve.
+                return;
+            }
+            catch (ConnectionAbortedException)
+            {
+                // Safe: the socket layer aborted the connection (server shutdown); nothing to serve.
                 return;
             }
             catch (IOException error)

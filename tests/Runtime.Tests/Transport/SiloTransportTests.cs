@@ -258,7 +258,7 @@ public sealed class SiloTransportTests : IAsyncLifetime
         TestSilo[] silos = await StartClusterAsync(2, _ => Options(options => options.SendQueueCapacity = Capacity));
         TestSilo one = silos[0], two = silos[1];
         await AllUpAsync(silos);
-        two.Close();
+        two.HoldMessages();
 
         // 4 KiB messages until the queue refuses some: the socket and pipe buffers in between
         // hold a few megabytes, so this takes a few thousand messages.
@@ -292,7 +292,7 @@ public sealed class SiloTransportTests : IAsyncLifetime
         Assert.Equal(PeerState.Up, two.StatusOf(1).State);
         Assert.Equal(0, two.ReceivedCount);
 
-        two.Open();
+        two.ReleaseMessages();
         await Eventually.HoldsAsync(() => two.ReceivedCount == accepted, $"all {accepted} accepted messages arrived", TimeSpan.FromSeconds(10));
         IReadOnlyList<TransportMessage> received = two.ReceivedFrom(1);
         Assert.True(received.Zip(received.Skip(1)).All(pair => pair.First.CorrelationId < pair.Second.CorrelationId), "messages arrived out of order");

@@ -52,14 +52,14 @@ internal sealed class TestSilo : IAsyncDisposable
 
     public bool TrySend(int to, TransportMessage message) => Transport.TrySend(new SiloId(to), message);
 
-    /// <summary>From now on the handler waits, holding the first message it gets, until <see cref="Open"/>.</summary>
-    public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>From now on the handler waits, holding the first message it gets, until <see cref="ReleaseMessages"/>.</summary>
+    public void HoldMessages() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Open() => _gate?.TrySetResult();
+    public void ReleaseMessages() => _gate?.TrySetResult();
 
     public ValueTask DisposeAsync()
     {
-        Open();
+        ReleaseMessages();
         return Transport.DisposeAsync();
     }
 

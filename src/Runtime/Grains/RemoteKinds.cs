@@ -1,0 +1,17 @@
+namespace Synod.Runtime.Grains;
+
+/// <summary>The kinds of transport message the grain runtime sends between silos.</summary>
+internal static class RemoteKinds
+{
+    /// <summary>A stream item; the kind continues with the item's Protobuf type name.</summary>
+    public const string StreamPrefix = "stream:";
+
+    /// <summary>A grain call; the kind continues with the request's Protobuf type name.</summary>
+    public const string CallPrefix = "call:";
+
+    /// <summary>A call's response.</summary>
+    public const string Response = "response";
+
+    /// <summary>A call that failed on the callee's silo; the payload is the reason in UTF-8.</summary>
+    public const string Error = "error";
+}

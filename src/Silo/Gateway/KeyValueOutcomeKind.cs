@@ -1,0 +1,23 @@
+namespace Synod.Silo.Gateway;
+
+/// <summary>How a key-value operation ended, as the HTTP API maps it to a status code.</summary>
+public enum KeyValueOutcomeKind
+{
+    /// <summary>Done (200).</summary>
+    Ok,
+
+    /// <summary>The key is absent (404).</summary>
+    NotFound,
+
+    /// <summary>A compare-and-set's expectation did not hold (409); the outcome carries the current value.</summary>
+    CasMismatch,
+
+    /// <summary>Bad input: key or value too large, malformed request id (400).</summary>
+    BadRequest,
+
+    /// <summary>The key's group has no quorum or no leader within the deadline (503).</summary>
+    Unavailable,
+
+    /// <summary>The silo is shutting down (503).</summary>
+    ShuttingDown,
+}
