@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Synod.Cli.Commands;
+using Synod.Cli;
 
-var root = new RootCommand("synod — a consensus cluster for .NET");
-root.Subcommands.Add(SimCommand.Create());
-return root.Parse(args).Invoke();
+return await SynodCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,3 +1,59 @@
-// The silo host; the development cluster and the HTTP API arrive with issue 5's remaining work.
-Console.Error.WriteLine("synod silo: not wired yet (issue 5 in progress).");
-return 1;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Synod.Silo.Hosting;
+
+// dotnet run --project src/Silo                  the three-silo development cluster in this process
+// dotnet run --project src/Silo -- --config F    one silo, configured by F (JSON) and Synod__Silo__* variables
+IConfiguration configuration = new ConfigurationBuilder()
+    .AddCommandLine(args, new Dictionary<string, string> { ["--config"] = "ConfigFile" })
+    .Build();
+string? configFile = configuration["ConfigFile"];
+List<SiloOptions> silos;
+if (configFile is null)
+{
+    silos = [.. DevCluster.Silos()];
+}
+else
+{
+    IConfiguration file = new ConfigurationBuilder()
+        .AddJsonFile(Path.GetFullPath(configFile), optional: false)
+        .AddEnvironmentVariables()
+        .Build();
+    silos = [file.GetSection("Synod:Silo").Get<SiloOptions>() ?? throw new InvalidOperationException($"{configFile} has no Synod:Silo section.")];
+}
+
+using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+var hosts = new List<SiloHost>();
+using var stopping = new CancellationTokenSource();
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
+using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
+try
+{
+    foreach (SiloOptions options in silos)
+    {
+        var host = new SiloHost(options, loggerFactory);
+        hosts.Add(host);
+        await host.StartAsync(stopping.Token);
+        Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");
+    }
+
+    Console.WriteLine(configFile is null
+        ? "Synod dev cluster is up. Try: dotnet run --project src/Cli -- kv put a 1 && dotnet run --project src/Cli -- kv get a   (Ctrl+C stops it)"
+        : "Synod silo is up (SIGTERM or Ctrl+C stops it).");
+    await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    return 0;
+}
+catch (InvalidOperationException error)
+{
+    Console.Error.WriteLine($"synod silo: {error.Message}");
+    return 2;
+}
+finally
+{
+    Console.WriteLine("stopping: handing off leadership and flushing storage...");
+    foreach (SiloHost host in hosts)
+    {
+        await host.DisposeAsync();
+    }
+}

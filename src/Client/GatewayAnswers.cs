@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Synod.Client;
+
+/// <summary>Turns a gateway's answer into an operation's result, or into a <see cref="SynodException"/>.</summary>
+internal static class GatewayAnswers
+{
+    private const string NotFoundCode = "not_found";
+    private const string MismatchCode = "cas_mismatch";
+
+    public static async Task<byte[]?> ReadValueAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ThrowUnlessAbsentAsync(response, "get", cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    public static async Task<bool> ReadExistedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            return true;
+        }
+
+        await ThrowUnlessAbsentAsync(response, "delete", cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    public static async Task<bool> ExpectOkAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw await FailureAsync(response, operation, error: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    public static async Task<CompareAndSetResult> ReadCompareAndSetAsync(HttpResponseMessage response, byte[]? replacement, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            return new CompareAndSetResult(true, replacement);
+        }
+
+        var error = await GatewayFailover.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict && error?.Code == MismatchCode)
+        {
+            return new CompareAndSetResult(false, error.Current);
+        }
+
+        throw await FailureAsync(response, "compare-and-set", error, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<SynodClusterStatus> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw await FailureAsync(response, "status", error: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var status = await response.Content.ReadFromJsonAsync(SynodClientJsonContext.Default.SynodClusterStatus, cancellationToken).ConfigureAwait(false);
+            return status ?? throw Protocol(response, "status", "an empty status");
+        }
+        catch (JsonException exception)
+        {
+            // Expected when the address is not a Synod silo, or one of an incompatible version.
+            throw Protocol(response, "status", $"a status that is not Synod's JSON ({exception.Message})");
+        }
+    }
+
+    private static async Task ThrowUnlessAbsentAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        var error = await GatewayFailover.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound && error?.Code == NotFoundCode)
+        {
+            return;
+        }
+
+        throw await FailureAsync(response, operation, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SynodException> FailureAsync(HttpResponseMessage response, string operation, WireError? error, CancellationToken cancellationToken)
+    {
+        error ??= await GatewayFailover.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (error?.Code is not { Length: > 0 } code)
+        {
+            return Protocol(response, operation, $"{status} {response.ReasonPhrase} without a Synod error body");
+        }
+
+        return new SynodException(code, $"{operation}: {error.Error ?? code}", status);
+    }
+
+    private static SynodException Protocol(HttpResponseMessage response, string operation, string what) =>
+        new(SynodErrorCodes.Protocol, $"{operation}: {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)} answered {what}; is it a Synod silo?", (int)response.StatusCode);
+}

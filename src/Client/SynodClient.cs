@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Synod.Client;
+
+/// <summary>
+/// A client of a Synod cluster's replicated key-value store. Thread-safe: create one per
+/// application (or register it with <see cref="SynodClientServiceCollectionExtensions.AddSynodClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{SynodClientOptions})"/>)
+/// and share it.
+/// </summary>
+/// <remarks>
+/// <para>Reads are linearizable: a read returns the latest acknowledged write or a later one.</para>
+/// <para>Retries. An operation goes to one gateway at a time and moves to the next when a gateway
+/// cannot be reached, does not answer within <see cref="SynodClientOptions.RequestTimeout"/>, or
+/// answers 503 (no leader or quorum yet, or shutting down), up to
+/// <see cref="SynodClientOptions.MaxAttempts"/>. Every attempt of one write carries the same request
+/// id (a session id and a sequence number), so the cluster applies the write once however many
+/// attempts reach it. When the attempts run out the operation throws <see cref="SynodException"/>
+/// with <see cref="SynodErrorCodes.Unavailable"/>, and a write's outcome is then unknown.</para>
+/// <para>Today the client talks to the silos' HTTP API and any silo forwards to the key's group.
+/// Routing by the cluster's slot map straight to each group's leader can come behind this same API.</para>
+/// <para>Keys are 1 to 1024 bytes of UTF-8 and values at most 1 MiB (the cluster's default limits);
+/// the keys <c>.</c> and <c>..</c> cannot be used, because URLs cannot carry them.</para>
+/// </remarks>
+public sealed class SynodClient : IDisposable
+{
+    private const string RequestIdHeader = "Synod-Request-Id";
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly GatewayFailover _failover;
+    private readonly SemaphoreSlim _slots;
+    private readonly ClientSessionPool _sessions = new();
+
+    /// <summary>Creates a client of the local development cluster (127.0.0.1:8081–8083).</summary>
+    public SynodClient()
+        : this(new SynodClientOptions())
+    {
+    }
+
+    /// <summary>Creates a client that owns its own connection pool.</summary>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    public SynodClient(SynodClientOptions options)
+        : this(CreateHttpClient(), options, logger: null, TimeProvider.System, ownsHttp: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client over <paramref name="httpClient"/>, which it does not dispose (for example
+    /// one from <c>IHttpClientFactory</c>). The client applies its own per-attempt timeout; leave
+    /// the HttpClient's <see cref="HttpClient.Timeout"/> infinite or longer than that.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    public SynodClient(HttpClient httpClient, SynodClientOptions options, ILogger<SynodClient>? logger = null)
+        : this(httpClient, options, logger, TimeProvider.System, ownsHttp: false)
+    {
+    }
+
+    internal SynodClient(HttpClient httpClient, SynodClientOptions options, ILogger? logger, TimeProvider time, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        var validation = new SynodClientOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            if (ownsHttp)
+            {
+                httpClient.Dispose();
+            }
+
+            throw new ArgumentException("invalid Synod client options: " + validation.FailureMessage, nameof(options));
+        }
+
+        _http = httpClient;
+        _ownsHttp = ownsHttp;
+        _failover = new GatewayFailover(httpClient, options, time, logger ?? NullLogger.Instance);
+        _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+    }
+
+    /// <summary>The gateways this client uses, in the order it tries them.</summary>
+    public IReadOnlyList<Uri> Gateways => _failover.Gateways;
+
+    /// <summary>Reads <paramref name="key"/>: its value, or null when the key is absent.</summary>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key);
+        return RunAsync("get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), GatewayAnswers.ReadValueAsync, cancellationToken);
+    }
+
+    /// <summary>Reads <paramref name="key"/> as UTF-8 text: its value, or null when the key is absent.</summary>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public async Task<string?> GetStringAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var value = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return value is null ? null : Encoding.UTF8.GetString(value);
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, creating or replacing it.</summary>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (the write may then have been applied).</exception>
+    public Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key);
+        return RunAsync<bool>(
+            "put",
+            write: true,
+            gateway => new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, path)) { Content = new ReadOnlyMemoryContent(value) },
+            (response, token) => GatewayAnswers.ExpectOkAsync(response, "put", token),
+            cancellationToken);
+    }
+
+    /// <summary>Sets <paramref name="key"/> to the UTF-8 bytes of <paramref name="value"/>.</summary>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (the write may then have been applied).</exception>
+    public Task PutAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return PutAsync(key, Encoding.UTF8.GetBytes(value), cancellationToken);
+    }
+
+    /// <summary>Removes <paramref name="key"/>. True if it existed; false if it was already absent.</summary>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (the delete may then have been applied).</exception>
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key);
+        return RunAsync("delete", write: true, gateway => new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), GatewayAnswers.ReadExistedAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the value of <paramref name="key"/> only if it currently is <paramref name="expected"/>,
+    /// atomically. <paramref name="expected"/> null means the key must be absent (create-if-absent);
+    /// <paramref name="replacement"/> null deletes the key.
+    /// </summary>
+    /// <returns>Whether it was applied, and the key's value as the operation leaves it.</returns>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (it may then have been applied).</exception>
+    public Task<CompareAndSetResult> CompareAndSetAsync(string key, byte[]? expected, byte[]? replacement, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key) + "/cas";
+        var body = new WireCompareAndSetRequest(expected, expected is null, replacement, replacement is null);
+        var replaced = replacement?.ToArray();
+        return RunAsync(
+            "compare-and-set",
+            write: true,
+            gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path))
+            {
+                Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireCompareAndSetRequest),
+            },
+            (response, token) => GatewayAnswers.ReadCompareAndSetAsync(response, replaced, token),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="CompareAndSetAsync"/> with UTF-8 text: null <paramref name="expected"/> means the
+    /// key must be absent; null <paramref name="replacement"/> deletes it.
+    /// </summary>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (it may then have been applied).</exception>
+    public Task<CompareAndSetResult> CompareAndSetStringAsync(string key, string? expected, string? replacement, CancellationToken cancellationToken = default) =>
+        CompareAndSetAsync(
+            key,
+            expected is null ? null : Encoding.UTF8.GetBytes(expected),
+            replacement is null ? null : Encoding.UTF8.GetBytes(replacement),
+            cancellationToken);
+
+    /// <summary>The cluster as the first gateway that answers sees it: silos, groups, and each replica's role and indexes.</summary>
+    /// <exception cref="SynodException">No gateway could be reached, or it answered with an error.</exception>
+    public Task<SynodClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("status", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, "v1/status")), GatewayAnswers.ReadStatusAsync, cancellationToken);
+
+    /// <summary>Releases the connection pool if the client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+
+    /// <summary>The client's own HttpClient: pooled connections renewed every 2 minutes (so DNS changes are seen), responses bounded.</summary>
+    internal static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxResponseBytes };
+
+    /// <summary>Largest answer the client buffers: a 1 MiB value, or the status of a large cluster.</summary>
+    internal const int MaxResponseBytes = 16 * 1024 * 1024;
+
+    private async Task<T> RunAsync<T>(
+        string operation,
+        bool write,
+        Func<Uri, HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> interpret,
+        CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var session = write ? _sessions.Rent() : null;
+        try
+        {
+            var requestId = session?.NextRequestId();
+            using var response = await _failover.SendAsync(
+                operation,
+                gateway =>
+                {
+                    var request = createRequest(gateway);
+                    if (requestId is not null)
+                    {
+                        request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
+                    }
+
+                    return request;
+                },
+                cancellationToken).ConfigureAwait(false);
+            return await interpret(response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SynodException exception) when (exception.Code == SynodErrorCodes.SessionExpired && session is not null)
+        {
+            // The cluster forgot the session (it keeps a bounded number); only a fresh id is safe from here.
+            session.Expire();
+            throw;
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                _sessions.Return(session);
+            }
+
+            _slots.Release();
+        }
+    }
+
+    /// <summary>The path of a key under a gateway's base address: <c>v1/kv/</c> and the key as one percent-encoded segment.</summary>
+    private static string KeyPath(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key is "." or "..")
+        {
+            throw new ArgumentException("the keys '.' and '..' cannot be addressed over HTTP (URL normalisation removes such path segments)", nameof(key));
+        }
+
+        // EscapeDataString encodes '/' too, so any key is exactly one segment.
+        return "v1/kv/" + Uri.EscapeDataString(key);
+    }
+}

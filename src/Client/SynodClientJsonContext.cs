@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Synod.Client;
+
+/// <summary>
+/// Source-generated JSON for the client. Reading tolerates fields it does not know, so a newer
+/// cluster can add to its answers.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(WireError))]
+[JsonSerializable(typeof(WireCompareAndSetRequest))]
+[JsonSerializable(typeof(SynodClusterStatus))]
+internal sealed partial class SynodClientJsonContext : JsonSerializerContext;

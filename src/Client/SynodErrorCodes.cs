@@ -1,0 +1,32 @@
+namespace Synod.Client;
+
+/// <summary>
+/// The values of <see cref="SynodException.Code"/>. Codes the cluster sends (the <c>code</c> of its
+/// JSON error body) pass through unchanged; the rest are the client's own.
+/// </summary>
+public static class SynodErrorCodes
+{
+    /// <summary>No gateway gave an answer within <see cref="SynodClientOptions.MaxAttempts"/> attempts (connection failures, timeouts, 503s).</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The request was malformed in a way the cluster did not name more precisely (400).</summary>
+    public const string BadRequest = "bad_request";
+
+    /// <summary>The key is longer than the cluster's limit (1024 bytes of UTF-8 by default).</summary>
+    public const string KeyTooLarge = "key_too_large";
+
+    /// <summary>The key cannot be addressed (not valid UTF-8, or <c>.</c> / <c>..</c>).</summary>
+    public const string KeyInvalid = "key_invalid";
+
+    /// <summary>The value is longer than the cluster's limit (1 MiB by default).</summary>
+    public const string ValueTooLarge = "value_too_large";
+
+    /// <summary>The request's session is no longer known to the cluster; the request was not applied.</summary>
+    public const string SessionExpired = "session_expired";
+
+    /// <summary>A silo failed while handling the request (500); its log says why.</summary>
+    public const string Internal = "internal";
+
+    /// <summary>A gateway answered something this client does not understand (wrong address, or a different version).</summary>
+    public const string Protocol = "protocol";
+}

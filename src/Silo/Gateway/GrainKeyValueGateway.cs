@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Synod.Grains.Interfaces;
+using Synod.Grains.Interfaces.Wire;
+using Synod.Grains.KeyValue;
+using Synod.Runtime.Grains;
+using Synod.Silo.Hosting;
+using KvResult = Synod.Grains.KeyValue.KvResult;
+
+namespace Synod.Silo.Gateway;
+
+/// <summary>
+/// The key-value gateway over replica grains: routes a key to its group, finds the leader
+/// (following NotLeader hints, trying the next replica when one cannot be reached), retries a
+/// command whose outcome is unknown with the same request id (the group's sessions apply it once),
+/// and gives up with <see cref="KeyValueOutcomeKind.Unavailable"/> after a deadline.
+/// </summary>
+internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout layout, Func<Task<ClusterStatus>> status, TimeSpan deadline) : IKeyValueGateway, IDisposable
+{
+    /// <summary>Largest key, in UTF-8 bytes.</summary>
+    public const int MaxKeyBytes = 1024;
+
+    /// <summary>Largest value, in bytes.</summary>
+    public const int MaxValueBytes = 1024 * 1024;
+
+    private readonly KvSessionPool _sessions = new(256);
+    private readonly Dictionary<string, ulong> _leaders = [];
+
+    public async Task<KeyValueOutcome> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (CheckKey(key) is { } bad)
+        {
+            return bad;
+        }
+
+        byte[] keyBytes = ClusterLayout.KeyBytes(key);
+        ReplicaAnswer? answer = await CallLeaderAsync(
+            layout.GroupOf(keyBytes),
+            replica => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        return answer is null ? NoQuorum() : ToOutcome(answer);
+    }
+
+    public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, CancellationToken cancellationToken) =>
+        value.Length > MaxValueBytes
+            ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value has {value.Length} bytes; the limit is {MaxValueBytes}"))
+            : WriteAsync(key, (request, keyBytes) => KvCommands.Put(request, keyBytes, ByteString.CopyFrom(value.Span)), cancellationToken);
+
+    public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, CancellationToken cancellationToken) =>
+        WriteAsync(key, (request, keyBytes) => KvCommands.Delete(request, keyBytes), cancellationToken);
+
+    public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, CancellationToken cancellationToken) =>
+        replacement is { Length: > MaxValueBytes }
+            ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value is over {MaxValueBytes} bytes"))
+            : WriteAsync(
+                key,
+                (request, keyBytes) => KvCommands.CompareAndSet(
+                    request, keyBytes, expected is { } e ? ByteString.CopyFrom(e.Span) : null, replacement is { } r ? ByteString.CopyFrom(r.Span) : null),
+                cancellationToken);
+
+    public Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken) => status();
+
+    public void Dispose() => _sessions.Dispose();
+
+    private async Task<KeyValueOutcome> WriteAsync(string key, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
+    {
+        if (CheckKey(key) is { } bad)
+        {
+            return bad;
+        }
+
+        ByteString keyBytes = ByteString.CopyFromUtf8(key);
+        string group = layout.GroupOf(keyBytes.Span);
+        KvSession session = await _sessions.RentAsync(group, cancellationToken).ConfigureAwait(false);
+        bool keep = false;
+        try
+        {
+            if (!session.Registered && !await RegisterAsync(session, cancellationToken).ConfigureAwait(false))
+            {
+                return NoQuorum();
+            }
+
+            session.Sequence++;
+            byte[] bytes = command(KvCommands.Request(session.ClientId, session.Sequence), keyBytes);
+            ReplicaAnswer? answer = await ProposeAsync(group, bytes, cancellationToken).ConfigureAwait(false);
+            KeyValueOutcome outcome = answer is null ? NoQuorum() : ToOutcome(answer);
+
+            // A session whose request may still be pending (no answer) or that the group forgot
+            // is not lent again: its next request could be mistaken for a stale one.
+            keep = answer is not null && outcome.Message != SessionExpired;
+            return outcome;
+        }
+        finally
+        {
+            _sessions.Return(session, keep);
+        }
+    }
+
+    private async Task<bool> RegisterAsync(KvSession session, CancellationToken cancellationToken)
+    {
+        ReplicaAnswer? answer = await ProposeAsync(session.Group, KvCommands.RegisterClient(session.ClientId), cancellationToken).ConfigureAwait(false);
+        session.Registered = answer is { Status: ReplicaAnswer.Types.Status.Ok };
+        return session.Registered;
+    }
+
+    private Task<ReplicaAnswer?> ProposeAsync(string group, byte[] command, CancellationToken cancellationToken) =>
+        CallLeaderAsync(
+            group,
+            replica => replica.InvokeAsync<ReplicaProposal, ReplicaAnswer>(new ReplicaProposal { Command = ByteString.CopyFrom(command) }, cancellationToken),
+            cancellationToken);
+
+    /// <summary>Calls the group's leader until it answers OK or Rejected; null when the deadline passes.</summary>
+    private async Task<ReplicaAnswer?> CallLeaderAsync(string group, Func<IGrainReference, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        ulong replica = Leader(group);
+        while (clock.Elapsed < deadline)
+        {
+            ReplicaAnswer? answer = await TryCallAsync(ClusterLayout.ReplicaGrain(group, replica), call).ConfigureAwait(false);
+            switch (answer?.Status)
+            {
+                case ReplicaAnswer.Types.Status.Ok or ReplicaAnswer.Types.Status.Rejected:
+                    Remember(group, replica);
+                    return answer;
+                case ReplicaAnswer.Types.Status.NotLeader when answer.LeaderHint is >= 1 and <= ClusterLayout.Replicas && answer.LeaderHint != replica:
+                    replica = answer.LeaderHint;
+                    continue;
+                case ReplicaAnswer.Types.Status.UnknownOutcome:
+                    // Same command, same request id: the session answers from its saved response if it was applied.
+                    await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+                    continue;
+                default:
+                    replica = (replica % ClusterLayout.Replicas) + 1;
+                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<ReplicaAnswer?> TryCallAsync(GrainId grain, Func<IGrainReference, Task<ReplicaAnswer>> call)
+    {
+        try
+        {
+            return await call(grains.GetGrain(grain)).ConfigureAwait(false);
+        }
+        catch (GrainCallException)
+        {
+            // The replica's silo is down or did not answer in time: the caller tries another replica.
+            return null;
+        }
+    }
+
+    private ulong Leader(string group)
+    {
+        lock (_leaders)
+        {
+            return _leaders.GetValueOrDefault(group, 1UL);
+        }
+    }
+
+    private void Remember(string group, ulong replica)
+    {
+        lock (_leaders)
+        {
+            _leaders[group] = replica;
+        }
+    }
+
+    private const string SessionExpired = "the gateway's session expired; retry";
+
+    private static KeyValueOutcome? CheckKey(string key) =>
+        string.IsNullOrEmpty(key) || System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyBytes
+            ? new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"a key has 1 to {MaxKeyBytes} UTF-8 bytes")
+            : null;
+
+    private static KeyValueOutcome NoQuorum() =>
+        new(KeyValueOutcomeKind.Unavailable, Message: "the key's group did not answer in time (no leader or no quorum)");
+
+    private static KeyValueOutcome ToOutcome(ReplicaAnswer answer)
+    {
+        if (answer.Status != ReplicaAnswer.Types.Status.Ok)
+        {
+            return new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: answer.Detail);
+        }
+
+        if (!KvResultCodec.TryDecode(answer.Result.Span, out KvResult? result))
+        {
+            return new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: "the replica's answer could not be decoded");
+        }
+
+        ReadOnlyMemory<byte>? value = result.Value is { } v ? v.Memory : null;
+        return result.Status switch
+        {
+            KvStatus.Ok => new KeyValueOutcome(KeyValueOutcomeKind.Ok, value, Index: answer.Index),
+            KvStatus.NotFound => new KeyValueOutcome(KeyValueOutcomeKind.NotFound, Message: "no such key", Index: answer.Index),
+            KvStatus.CasMismatch => new KeyValueOutcome(KeyValueOutcomeKind.CasMismatch, value, "the current value differs from the expected one", answer.Index),
+            KvStatus.SessionExpired => new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: SessionExpired),
+            KvStatus.StaleRequest => new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: "the request was superseded; retry"),
+            _ => new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"rejected: {result.RejectReason}"),
+        };
+    }
+}

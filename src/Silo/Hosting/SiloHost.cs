@@ -1,0 +1,203 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Synod.Grains.Interfaces;
+using Synod.Grains.Interfaces.Wire;
+using Synod.Grains.Raft;
+using Synod.Persistence.AdoNet;
+using Synod.Runtime.Grains;
+using Synod.Runtime.Transport;
+using Synod.Silo.Gateway;
+
+namespace Synod.Silo.Hosting;
+
+/// <summary>
+/// One silo: its SQLite store, grain runtime, silo transport, the replicas placed on it, the
+/// key-value gateway and the HTTP API. Stopping it deactivates every replica (a leader hands its
+/// leadership off first), then closes the transport and flushes the store.
+/// </summary>
+public sealed class SiloHost : IAsyncDisposable
+{
+    private readonly SiloOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private AdoNetReplicaStore? _store;
+    private SiloRuntime? _runtime;
+    private SiloTransport? _transport;
+    private GrainKeyValueGateway? _gateway;
+    private WebApplication? _http;
+    private ClusterLayout? _layout;
+
+    /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
+    public SiloHost(SiloOptions options, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>Where the silo serves its HTTP API.</summary>
+    public string HttpEndpoint => _options.HttpEndpoint;
+
+    /// <summary>The silo's id.</summary>
+    public int Id => _options.Id;
+
+    /// <summary>Opens storage, starts the transport and the runtime, activates this silo's replicas and serves HTTP.</summary>
+    /// <exception cref="InvalidOperationException">The configuration is inconsistent, a port is in use, or the data file is held by another process.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        SiloPeerOptions[] silos = Silos();
+        _layout = new ClusterLayout(_options.KeyValueGroups, [.. silos.Select(s => s.Id)]);
+        _store = AdoNetReplicaStore.OpenSqlite(
+            new SqliteReplicaStoreOptions { Path = Path.Combine(_options.DataDirectory, $"silo-{_options.Id}.db") }, _loggerFactory);
+        await _store.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var directory = new KeyValueGroupDirectory(_layout);
+        var raft = new RaftReplicaOptions();
+        AdoNetReplicaStore store = _store;
+        var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
+        _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
+        _transport = new SiloTransport(
+            new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
+            silos.Where(s => s.Id != _options.Id).Select(s => new SiloEndpoint(new SiloId(s.Id), ParseEndpoint(s.TransportEndpoint))),
+            new TransportOptions { ClusterName = _options.ClusterName, ClusterKey = _options.ClusterKey },
+            _runtime.OnTransportMessageAsync,
+            _loggerFactory);
+        _runtime.AttachCluster(new SiloId(_options.Id), _layout.Place, _transport);
+        await StartOrExplainAsync(() => _transport.StartAsync(cancellationToken), _options.TransportEndpoint).ConfigureAwait(false);
+        ActivateLocalReplicas();
+        _runtime.Start();
+
+        _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
+        _http = BuildHttp(_gateway);
+        await StartOrExplainAsync(() => _http.StartAsync(cancellationToken), _options.HttpEndpoint).ConfigureAwait(false);
+    }
+
+    /// <summary>The cluster as this silo sees it.</summary>
+    public async Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken)
+    {
+        SiloRuntime runtime = _runtime ?? throw new InvalidOperationException("The silo is not started.");
+        ClusterLayout layout = _layout!;
+        var silos = Silos().Select(s => new SiloStatus(
+            s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.HttpEndpoint,
+            s.Id == _options.Id || _transport!.GetPeerStatus(new SiloId(s.Id)).State == PeerState.Up)).ToList();
+        var groups = new List<GroupStatus>();
+        foreach (string group in layout.Groups)
+        {
+            var replicas = new List<ReplicaStatus>();
+            for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
+            {
+                string silo = layout.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).ToString();
+                ReplicaStatus status = await ReplicaStatusAsync(runtime, group, replica, silo, cancellationToken).ConfigureAwait(false);
+                replicas.Add(status);
+            }
+
+            groups.Add(new GroupStatus(group, "raft", replicas));
+        }
+
+        return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
+    }
+
+    /// <summary>Stops serving HTTP, deactivates the replicas (leaders hand off), then closes the transport and the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_http is not null)
+        {
+            await _http.StopAsync().ConfigureAwait(false);
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_runtime is not null)
+        {
+            await _runtime.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _gateway?.Dispose();
+    }
+
+    private static async Task<ReplicaStatus> ReplicaStatusAsync(SiloRuntime runtime, string group, ulong replica, string silo, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            ReplicaStatusReply reply = await runtime.GetGrain(ClusterLayout.ReplicaGrain(group, replica))
+                .InvokeAsync<ReplicaStatusRequest, ReplicaStatusReply>(new ReplicaStatusRequest(), timeout.Token).ConfigureAwait(false);
+            return new ReplicaStatus(replica, silo, reply.Faulted ? "Faulted" : reply.Role, reply.Term, reply.Leader, reply.Commit, reply.Applied);
+        }
+        catch (Exception error) when (error is GrainCallException or OperationCanceledException)
+        {
+            // The replica's silo is down or slow: the status says so instead of failing.
+            return new ReplicaStatus(replica, silo, "Unreachable", 0, 0, 0, 0);
+        }
+    }
+
+    private void ActivateLocalReplicas()
+    {
+        foreach (string group in _layout!.Groups)
+        {
+            for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
+            {
+                GrainId grain = ClusterLayout.ReplicaGrain(group, replica);
+                if (_layout.Place(grain).Value == _options.Id)
+                {
+                    _runtime!.GetOrActivate(grain);
+                }
+            }
+        }
+    }
+
+    private WebApplication BuildHttp(IKeyValueGateway gateway)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(gateway);
+        builder.WebHost.UseUrls(_options.HttpEndpoint);
+        WebApplication app = builder.Build();
+        SiloHttp.Map(app);
+        return app;
+    }
+
+    private SiloPeerOptions[] Silos()
+    {
+        SiloPeerOptions[] silos = [.. _options.Silos];
+        if (silos.Length == 0)
+        {
+            silos = [new SiloPeerOptions { Id = _options.Id, TransportEndpoint = _options.TransportEndpoint, HttpEndpoint = _options.HttpEndpoint }];
+        }
+
+        if (!silos.Any(s => s.Id == _options.Id) || silos.Select(s => s.Id).Distinct().Count() != silos.Length || silos.Length < ClusterLayout.Replicas)
+        {
+            throw new InvalidOperationException($"Synod:Silo:Silos must list at least {ClusterLayout.Replicas} silos with distinct ids, this one ({_options.Id}) included.");
+        }
+
+        return silos;
+    }
+
+    private static async Task StartOrExplainAsync(Func<Task> start, string endpoint)
+    {
+        try
+        {
+            await start().ConfigureAwait(false);
+        }
+        catch (IOException inUse)
+        {
+            throw new InvalidOperationException($"Cannot listen on {endpoint}: {inUse.Message} (is another silo or program using the port?)", inUse);
+        }
+    }
+
+    private static IPEndPoint ParseEndpoint(string endpoint) =>
+        IPEndPoint.TryParse(endpoint, out IPEndPoint? parsed)
+            ? parsed
+            : throw new InvalidOperationException($"'{endpoint}' is not an address:port endpoint.");
+}

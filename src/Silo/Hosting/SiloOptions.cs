@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Synod.Silo.Hosting;
+
+/// <summary>One silo's configuration (section <c>Synod:Silo</c>; environment variables <c>Synod__Silo__…</c>).</summary>
+public sealed class SiloOptions
+{
+    /// <summary>This silo's id, 1 or more, unique in the cluster.</summary>
+    [Range(1, 1_000_000)]
+    public int Id { get; set; } = 1;
+
+    /// <summary>Cluster name; silos of another cluster are refused.</summary>
+    [Required]
+    public string ClusterName { get; set; } = "synod-dev";
+
+    /// <summary>The cluster's shared key (16+ characters); a silo without it cannot join. The dev cluster uses a fixed, public one.</summary>
+    [Required]
+    [MinLength(16)]
+    public string ClusterKey { get; set; } = "";
+
+    /// <summary>Where this silo listens for other silos, host:port.</summary>
+    [Required]
+    public string TransportEndpoint { get; set; } = "127.0.0.1:11111";
+
+    /// <summary>Where this silo serves its HTTP API, http://host:port.</summary>
+    [Required]
+    public string HttpEndpoint { get; set; } = "http://127.0.0.1:8081";
+
+    /// <summary>Directory of this silo's SQLite file (<c>silo-{Id}.db</c>).</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Key-value groups of the cluster (kv-0 … kv-{n-1}), each with three replicas. Default 4.</summary>
+    [Range(1, 4096)]
+    public int KeyValueGroups { get; set; } = 4;
+
+    /// <summary>Every silo of the cluster, this one included.</summary>
+    public List<SiloPeerOptions> Silos { get; set; } = [];
+}

@@ -1,0 +1,25 @@
+namespace Synod.Silo.Http;
+
+/// <summary>
+/// The machine-readable <c>code</c> of every error body. Stable: clients switch on them, so a code
+/// is never renamed or reused for another meaning.
+/// </summary>
+internal static class ApiErrorCodes
+{
+    public const string KeyEmpty = "key_empty";
+    public const string KeyTooLarge = "key_too_large";
+    public const string KeyInvalid = "key_invalid";
+    public const string ValueTooLarge = "value_too_large";
+    public const string BodyTooLarge = "body_too_large";
+    public const string BodyInvalid = "body_invalid";
+    public const string RequestIdInvalid = "request_id_invalid";
+    public const string CompareAndSetInvalid = "cas_invalid";
+    public const string BadRequest = "bad_request";
+    public const string NotFound = "not_found";
+    public const string NoRoute = "no_route";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string CompareAndSetMismatch = "cas_mismatch";
+    public const string Unavailable = "unavailable";
+    public const string ShuttingDown = "shutting_down";
+    public const string Internal = "internal";
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Synod.Silo.Gateway;
+
+namespace Synod.Silo.Http;
+
+/// <summary>
+/// Source-generated JSON for the HTTP API: camelCase names, nulls omitted unless a type says
+/// otherwise, and unknown request fields refused so a misspelt field ("expect") is an error, not a
+/// silently different request.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(WriteResponse))]
+[JsonSerializable(typeof(CompareAndSetRequest))]
+[JsonSerializable(typeof(CompareAndSetMismatchResponse))]
+[JsonSerializable(typeof(ClusterStatus))]
+internal sealed partial class HttpApiJsonContext : JsonSerializerContext;
