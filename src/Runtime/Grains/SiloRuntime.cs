@@ -197,6 +197,11 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         try
         {
             var message = new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
+            if (cluster.Transport.GetPeerStatus(silo).State != PeerState.Up)
+            {
+                throw new GrainCallException(grain, silo, "the silo is down (it stopped answering heartbeats)");
+            }
+
             if (!cluster.Transport.TrySend(silo, message))
             {
                 throw new GrainCallException(grain, silo, "the silo cannot be reached (its link is down or its send queue is full)");

@@ -23,6 +23,8 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
     /// <summary>Largest value, in bytes.</summary>
     public const int MaxValueBytes = 1024 * 1024;
 
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
     private readonly KvSessionPool _sessions = new(256);
     private readonly Dictionary<string, ulong> _leaders = [];
 
@@ -36,7 +38,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         byte[] keyBytes = ClusterLayout.KeyBytes(key);
         ReplicaAnswer? answer = await CallLeaderAsync(
             layout.GroupOf(keyBytes),
-            replica => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, cancellationToken),
+            (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, token),
             cancellationToken).ConfigureAwait(false);
         return answer is null ? NoQuorum() : ToOutcome(answer);
     }
@@ -106,17 +108,17 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
     private Task<ReplicaAnswer?> ProposeAsync(string group, byte[] command, CancellationToken cancellationToken) =>
         CallLeaderAsync(
             group,
-            replica => replica.InvokeAsync<ReplicaProposal, ReplicaAnswer>(new ReplicaProposal { Command = ByteString.CopyFrom(command) }, cancellationToken),
+            (replica, token) => replica.InvokeAsync<ReplicaProposal, ReplicaAnswer>(new ReplicaProposal { Command = ByteString.CopyFrom(command) }, token),
             cancellationToken);
 
     /// <summary>Calls the group's leader until it answers OK or Rejected; null when the deadline passes.</summary>
-    private async Task<ReplicaAnswer?> CallLeaderAsync(string group, Func<IGrainReference, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
+    private async Task<ReplicaAnswer?> CallLeaderAsync(string group, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         ulong replica = Leader(group);
         while (clock.Elapsed < deadline)
         {
-            ReplicaAnswer? answer = await TryCallAsync(ClusterLayout.ReplicaGrain(group, replica), call).ConfigureAwait(false);
+            ReplicaAnswer? answer = await TryCallAsync(grains, ClusterLayout.ReplicaGrain(group, replica), call, cancellationToken).ConfigureAwait(false);
             switch (answer?.Status)
             {
                 case ReplicaAnswer.Types.Status.Ok or ReplicaAnswer.Types.Status.Rejected:
@@ -139,15 +141,24 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         return null;
     }
 
-    private async Task<ReplicaAnswer?> TryCallAsync(GrainId grain, Func<IGrainReference, Task<ReplicaAnswer>> call)
+    private static async Task<ReplicaAnswer?> TryCallAsync(IGrainFactory grains, GrainId grain, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
     {
+        // One attempt may not use the whole deadline: a replica whose silo just died looks alive
+        // until its heartbeats are missed, and the next replica may already lead.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(AttemptTimeout);
         try
         {
-            return await call(grains.GetGrain(grain)).ConfigureAwait(false);
+            return await call(grains.GetGrain(grain), attempt.Token).ConfigureAwait(false);
         }
         catch (GrainCallException)
         {
             // The replica's silo is down or did not answer in time: the caller tries another replica.
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // This attempt ran out of time; the caller tries another replica.
             return null;
         }
     }

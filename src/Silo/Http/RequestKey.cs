@@ -109,8 +109,9 @@ internal static class RequestKey
         return TryPercentDecode(segments[keyIndex], out key);
     }
 
+    // Routing matches the fixed segments without regard to case, so this check does too.
     private static bool IsSegment(string raw, string expected) =>
-        TryPercentDecode(raw, out var bytes) && bytes.AsSpan().SequenceEqual(Encoding.ASCII.GetBytes(expected));
+        TryPercentDecode(raw, out var bytes) && Encoding.ASCII.GetString(bytes).Equals(expected, StringComparison.OrdinalIgnoreCase);
 
     private static bool TryPercentDecode(string segment, [NotNullWhen(true)] out byte[]? bytes)
     {
@@ -135,10 +136,8 @@ internal static class RequestKey
             }
             else
             {
-                // Kestrel hands a target sent as raw UTF-8 over as decoded text; take it back to bytes.
-                var width = char.IsHighSurrogate(c) && i + 1 < segment.Length ? 2 : 1;
-                output.AddRange(Encoding.UTF8.GetBytes(segment.ToCharArray(i, width)));
-                i += width - 1;
+                // Kestrel refuses a target with raw non-ASCII bytes before routing; anything else sends it encoded.
+                return false;
             }
         }
 

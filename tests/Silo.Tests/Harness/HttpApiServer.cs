@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Synod.Silo.Gateway;
+using Synod.Silo.Http;
+
+namespace Synod.Silo.Tests.Harness;
+
+/// <summary>A real Kestrel server on 127.0.0.1 (port chosen by the OS) serving the HTTP API over a gateway.</summary>
+internal sealed class HttpApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private HttpApiServer(WebApplication app, Uri baseAddress, RecordingLoggerProvider logs)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Logs = logs;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    /// <summary>http://127.0.0.1:PORT/</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>127.0.0.1:PORT, as <c>--gateway</c> takes it.</summary>
+    public string HostPort => BaseAddress.Authority;
+
+    public HttpClient Http { get; }
+
+    public RecordingLoggerProvider Logs { get; }
+
+    public static async Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, HttpApiLimits? limits = null)
+    {
+        var logs = new RecordingLoggerProvider();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton(gateway);
+        var app = builder.Build();
+        app.MapSynodHttpApi(limits);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new HttpApiServer(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), logs);
+    }
+
+    /// <summary>Stops listening, so the address refuses connections from here on.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+}
