@@ -36,7 +36,7 @@ internal static class GatewayAnswers
     {
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw await FailureAsync(response, operation, error: null, cancellationToken).ConfigureAwait(false);
+            throw await FailureAsync(response, operation, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -55,14 +55,14 @@ internal static class GatewayAnswers
             return new CompareAndSetResult(false, error.Current);
         }
 
-        throw await FailureAsync(response, "compare-and-set", error, cancellationToken).ConfigureAwait(false);
+        throw Failure(response, "compare-and-set", error);
     }
 
     public static async Task<SynodClusterStatus> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw await FailureAsync(response, "status", error: null, cancellationToken).ConfigureAwait(false);
+            throw await FailureAsync(response, "status", cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -85,12 +85,15 @@ internal static class GatewayAnswers
             return;
         }
 
-        throw await FailureAsync(response, operation, error, cancellationToken).ConfigureAwait(false);
+        throw Failure(response, operation, error);
     }
 
-    private static async Task<SynodException> FailureAsync(HttpResponseMessage response, string operation, WireError? error, CancellationToken cancellationToken)
+    private static async Task<SynodException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken) =>
+        Failure(response, operation, await GatewayFailover.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false));
+
+    // The body can be read once only; callers that have read it pass what they found.
+    private static SynodException Failure(HttpResponseMessage response, string operation, WireError? error)
     {
-        error ??= await GatewayFailover.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (error?.Code is not { Length: > 0 } code)
         {

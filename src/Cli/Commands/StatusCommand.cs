@@ -24,18 +24,16 @@ internal static class StatusCommand
     internal static void Render(SynodClusterStatus status, IAnsiConsole console)
     {
         console.WriteLine($"Cluster as silo {status.Silo} sees it: {status.Silos.Count(s => s.Up)} of {status.Silos.Count} silos up, {status.Groups.Count} groups");
-        console.WriteLine();
 
-        var silos = new Table().AddColumns("Silo", "HTTP API", "State");
+        var silos = new Table { Title = new TableTitle("Silos") }.AddColumns("Silo", "HTTP API", "State");
         foreach (var silo in status.Silos.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
             silos.AddRow(Cell(silo.Id), Cell(silo.HttpAddress), Cell(silo.Up ? "up" : "DOWN"));
         }
 
         console.Write(silos);
-        console.WriteLine();
 
-        var groups = new Table().AddColumns("Group", "Protocol", "Replica", "Silo", "Role", "Term", "Leader", "Commit", "Applied");
+        var groups = new Table { Title = new TableTitle("Groups and replicas") }.AddColumns("Group", "Protocol", "Replica", "Silo", "Role", "Term", "Leader", "Commit", "Applied");
         foreach (var column in groups.Columns.Skip(5))
         {
             column.RightAligned();

@@ -39,4 +39,11 @@ internal static class BoundedBody
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
+
+    /// <summary>
+    /// After refusing a body unread, close the connection once the answer is sent: otherwise
+    /// Kestrel waits to drain the unread body (which a client that honours the refusal never sends)
+    /// before it can reuse the connection.
+    /// </summary>
+    public static void CloseAfterResponse(HttpContext context) => context.Response.Headers.Connection = "close";
 }

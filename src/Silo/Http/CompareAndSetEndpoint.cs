@@ -12,8 +12,6 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
 {
     private const string Fields = "expected | expectedText | expectedAbsent: true, and value | valueText | delete: true";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public async Task<IResult> PostAsync(HttpContext context, [FromServices] IKeyValueGateway gateway)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -27,6 +25,7 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
         var body = await BoundedBody.ReadAsync(context.Request, limits.MaxCompareAndSetBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
+            BoundedBody.CloseAfterResponse(context);
             return ApiErrors.BadRequest(ApiErrorCodes.BodyTooLarge, $"the body is larger than the limit of {limits.MaxCompareAndSetBodyBytes} bytes; send large values in base64");
         }
 
@@ -107,10 +106,15 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
             return false;
         }
 
-        expected = expectedBytes;
-        replacement = replacementBytes;
+        expected = Optional(expectedBytes);
+        replacement = Optional(replacementBytes);
         return true;
     }
+
+    // Spelled out because the short forms are wrong: byte[]'s implicit conversion turns a null array
+    // into an empty, non-null ReadOnlyMemory, and even in "b is null ? null : new ReadOnlyMemory(b)"
+    // the null literal goes through it, so "absent" would read as "the empty value".
+    private static ReadOnlyMemory<byte>? Optional(byte[]? bytes) => bytes is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(bytes);
 
     // Null in, null out: the field was not given (absent / delete).
     private bool TryValue(byte[]? bytes, string? text, string field, out byte[]? value, [NotNullWhen(false)] out ApiErrorResult? error)
@@ -119,16 +123,8 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
         value = bytes;
         if (text is not null)
         {
-            try
-            {
-                value = StrictUtf8.GetBytes(text);
-            }
-            catch (EncoderFallbackException)
-            {
-                // Expected for a string with an unpaired surrogate escape ("\ud800"): it has no UTF-8 form.
-                error = ApiErrors.BadRequest(ApiErrorCodes.CompareAndSetInvalid, $"{field}Text is not valid Unicode");
-                return false;
-            }
+            // System.Text.Json has already refused strings that are not valid UTF-16, so this cannot fail.
+            value = Encoding.UTF8.GetBytes(text);
         }
 
         if (value is not null && value.Length > limits.MaxValueBytes)

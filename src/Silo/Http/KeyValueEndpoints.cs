@@ -43,6 +43,7 @@ internal sealed class KeyValueEndpoints(HttpApiLimits limits)
         var value = await BoundedBody.ReadAsync(context.Request, limits.MaxValueBytes, context.RequestAborted).ConfigureAwait(false);
         if (value is null)
         {
+            BoundedBody.CloseAfterResponse(context);
             return ApiErrors.BadRequest(ApiErrorCodes.ValueTooLarge, $"the value is larger than the limit of {limits.MaxValueBytes} bytes");
         }
 

@@ -12,7 +12,8 @@ namespace Synod.Silo.Http;
 /// decoded '/' would change the path's segments), so the routed value cannot tell the key
 /// <c>a/b</c> (<c>a%2Fb</c>) from the key <c>a%2Fb</c> (<c>a%252Fb</c>). The raw request target
 /// is exact, so the key is taken from it and percent-decoded once, here. The keys <c>.</c> and
-/// <c>..</c> cannot be addressed: URL normalisation removes such segments before routing.
+/// <c>..</c> cannot be addressed: URL normalisation removes such segments before routing. Bytes
+/// outside ASCII must be percent-encoded: Kestrel refuses a raw one with a bare 400 before routing.
 /// </summary>
 internal static class RequestKey
 {

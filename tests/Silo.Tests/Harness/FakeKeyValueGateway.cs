@@ -90,7 +90,8 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
             var matches = expected is null ? current is null : current is not null && current.AsSpan().SequenceEqual(expected.Value.Span);
             if (!matches)
             {
-                return new KeyValueOutcome(KeyValueOutcomeKind.CasMismatch, current);
+                // Spelled out: a null byte[] (even a null literal beside a ReadOnlyMemory) converts to an empty, non-null value.
+                return new KeyValueOutcome(KeyValueOutcomeKind.CasMismatch, current is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(current));
             }
 
             if (replacement is null)
