@@ -88,6 +88,35 @@ public sealed class ProcessClusterTests : IAsyncLifetime
         Assert.Equal("serving", await GetAsync(2, "still"));
     }
 
+    [Fact]
+    public async Task The_synod_command_puts_and_gets_through_any_silo()
+    {
+        // Proves the "done when" on real processes: `synod kv put a 1 && synod kv get a` prints 1, here against a gateway given with --gateway.
+        string gateway = _ports.Http(2).Replace("http://", "", StringComparison.Ordinal);
+        (int putExit, string putOut) = await SynodAsync("kv", "put", "a", "1", "--gateway", gateway);
+        Assert.True(putExit == 0, putOut);
+        (int getExit, string getOut) = await SynodAsync("kv", "get", "a", "--gateway", _ports.Http(3).Replace("http://", "", StringComparison.Ordinal));
+        Assert.True(getExit == 0, getOut);
+        Assert.Equal("1", getOut.Trim());
+        (int missingExit, _) = await SynodAsync("kv", "get", "never-written", "--gateway", gateway);
+        Assert.Equal(1, missingExit);
+    }
+
+    private static async Task<(int Exit, string Output)> SynodAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "synod.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output + await error);
+    }
+
     private async Task PutAsync(int silo, string key, string value)
     {
         using HttpResponseMessage response = await _http.PutAsync(new Uri($"{_ports.Http(silo)}/v1/kv/{key}"), new ByteArrayContent(Encoding.UTF8.GetBytes(value)));

@@ -112,4 +112,32 @@ public sealed class ErrorAndStatusTests
         using var response = await server.Http.GetAsync("V1/KV/Key");
         Assert.Equal("v", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_body_that_ends_early_is_a_400_not_a_500()
+    {
+        // Proves a client that sends less than its Content-Length gets 400 body_invalid, logged as a refusal and not as a failure.
+        var gateway = new FakeKeyValueGateway();
+        await using var server = await HttpApiServer.StartAsync(gateway);
+
+        var head = RawHttp.Head("PUT", Encoding.ASCII.GetBytes("/v1/kv/a"), server.HostPort, "Content-Length: 10\r\n");
+        try { await RawHttp.SendAsync(server.BaseAddress, head, Encoding.ASCII.GetBytes("12345"), endRequest: true); } catch (ArgumentOutOfRangeException) { }
+        await Task.Delay(500);
+        foreach (var e in server.Logs.Entries) Console.Error.WriteLine($"LOG {e.Id} {e.Level} {e.Message} {e.Exception?.GetType()}");
+        var (status, body) = (0, "");
+        Assert.Equal(400, status);
+        Assert.Contains("\"code\":\"body_invalid\"", body, StringComparison.Ordinal);
+        Assert.Empty(gateway.Calls);
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Id.Id == 7101);
+    }
+
+    [Fact]
+    public async Task A_repeated_field_in_a_compare_and_set_body_is_refused()
+    {
+        // Proves {"expectedText": "a", "expectedText": "b"} is a 400, not silently the last value.
+        await using var server = await HttpApiServer.StartAsync(new FakeKeyValueGateway());
+
+        using var response = await server.Http.PostAsync("v1/kv/k/cas", new StringContent("""{"expectedText": "a", "expectedText": "b", "valueText": "v"}"""));
+        await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "body_invalid");
+    }
 }

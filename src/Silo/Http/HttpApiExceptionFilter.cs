@@ -22,6 +22,14 @@ internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> log
 
             return result;
         }
+        catch (BadHttpRequestException exception) when (!http.Response.HasStarted)
+        {
+            // Expected when the client breaks the request while its body is read: it ends early, it is
+            // too slow, or it is bigger than Kestrel allows. Kestrel's message names which, and nothing more.
+            var refusal = new ApiErrorResult(exception.StatusCode, ApiErrorCodes.BodyInvalid, "the request body could not be read: " + exception.Message);
+            HttpApiLog.Refused(logger, http.Request.Method, http.Request.Path.Value ?? "", refusal.StatusCode, refusal.Value.Code, refusal.Value.Error);
+            return refusal;
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The caller went away; there is no one to answer and nothing went wrong here.

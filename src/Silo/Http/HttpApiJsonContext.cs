@@ -6,13 +6,14 @@ namespace Synod.Silo.Http;
 
 /// <summary>
 /// Source-generated JSON for the HTTP API: camelCase names, nulls omitted unless a type says
-/// otherwise, and unknown request fields refused so a misspelt field ("expect") is an error, not a
-/// silently different request.
+/// otherwise, and unknown or repeated request fields refused, so a misspelt field ("expect") or a
+/// second "expectedText" is an error rather than a silently different request.
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(WriteResponse))]
 [JsonSerializable(typeof(CompareAndSetRequest))]

@@ -9,7 +9,8 @@ namespace Synod.Silo.Tests.Harness;
 /// </summary>
 internal static class RawHttp
 {
-    public static async Task<(int Status, string Body)> SendAsync(Uri server, byte[] requestHead, byte[]? body = null)
+    /// <param name="endRequest">Shut down the sending side after the body, as a client that gives up half-way does.</param>
+    public static async Task<(int Status, string Body)> SendAsync(Uri server, byte[] requestHead, byte[]? body = null, bool endRequest = false)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
@@ -18,6 +19,11 @@ internal static class RawHttp
         if (body is not null)
         {
             await stream.WriteAsync(body);
+        }
+
+        if (endRequest)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
         }
 
         using var reader = new StreamReader(stream, Encoding.UTF8);
