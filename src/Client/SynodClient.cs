@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -27,6 +26,9 @@ namespace Synod.Client;
 /// </remarks>
 public sealed class SynodClient : IDisposable
 {
+    /// <summary>Largest answer the client buffers: a 1 MiB value, or the status of a large cluster.</summary>
+    internal const int MaxResponseBytes = 16 * 1024 * 1024;
+
     private const string RequestIdHeader = "Synod-Request-Id";
 
     private readonly HttpClient _http;
@@ -113,6 +115,15 @@ public sealed class SynodClient : IDisposable
             cancellationToken);
     }
 
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, creating or replacing it.</summary>
+    /// <remarks>Exists so that a null array is an error rather than, through its conversion to <see cref="ReadOnlyMemory{T}"/>, an empty value.</remarks>
+    /// <exception cref="SynodException">The cluster refused the request, or could not be reached (the write may then have been applied).</exception>
+    public Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return PutAsync(key, new ReadOnlyMemory<byte>(value), cancellationToken);
+    }
+
     /// <summary>Sets <paramref name="key"/> to the UTF-8 bytes of <paramref name="value"/>.</summary>
     /// <exception cref="SynodException">The cluster refused the request, or could not be reached (the write may then have been applied).</exception>
     public Task PutAsync(string key, string value, CancellationToken cancellationToken = default)
@@ -139,8 +150,10 @@ public sealed class SynodClient : IDisposable
     public Task<CompareAndSetResult> CompareAndSetAsync(string key, byte[]? expected, byte[]? replacement, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key) + "/cas";
-        var body = new WireCompareAndSetRequest(expected, expected is null, replacement, replacement is null);
+
+        // Copies: every attempt must send the same bytes, and the result must not alias the caller's array.
         var replaced = replacement?.ToArray();
+        var body = new WireCompareAndSetRequest(expected?.ToArray(), expected is null, replaced, replacement is null);
         return RunAsync(
             "compare-and-set",
             write: true,
@@ -183,9 +196,6 @@ public sealed class SynodClient : IDisposable
     /// <summary>The client's own HttpClient: pooled connections renewed every 2 minutes (so DNS changes are seen), responses bounded.</summary>
     internal static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxResponseBytes };
-
-    /// <summary>Largest answer the client buffers: a 1 MiB value, or the status of a large cluster.</summary>
-    internal const int MaxResponseBytes = 16 * 1024 * 1024;
 
     private async Task<T> RunAsync<T>(
         string operation,

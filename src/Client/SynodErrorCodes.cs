@@ -21,7 +21,10 @@ public static class SynodErrorCodes
     /// <summary>The value is longer than the cluster's limit (1 MiB by default).</summary>
     public const string ValueTooLarge = "value_too_large";
 
-    /// <summary>The request's session is no longer known to the cluster; the request was not applied.</summary>
+    /// <summary>
+    /// The request's session is no longer known to the cluster: this attempt was not applied, but an
+    /// earlier one may have been. The client drops the session and uses a fresh one from then on.
+    /// </summary>
     public const string SessionExpired = "session_expired";
 
     /// <summary>A silo failed while handling the request (500); its log says why.</summary>

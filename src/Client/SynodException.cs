@@ -23,8 +23,9 @@ public sealed class SynodException : Exception
 
     /// <summary>
     /// Whether a write may have been applied although this exception was thrown: true when the
-    /// retries ran out (an earlier attempt may have reached the cluster); false when the cluster
-    /// refused the request.
+    /// retries ran out (an earlier attempt may have reached the cluster), when a silo failed, and
+    /// when the request's session expired (an earlier attempt may have been applied before it did,
+    /// thesis §6.3); false when the cluster refused the request.
     /// </summary>
-    public bool OutcomeUnknown => Code is SynodErrorCodes.Unavailable or SynodErrorCodes.Internal;
+    public bool OutcomeUnknown => Code is SynodErrorCodes.Unavailable or SynodErrorCodes.Internal or SynodErrorCodes.SessionExpired;
 }

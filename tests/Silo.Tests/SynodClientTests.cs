@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Synod.Client;
 using Synod.Silo.Gateway;
 using Synod.Silo.Tests.Harness;
@@ -181,6 +183,29 @@ public sealed class SynodClientTests
         var refused = await Assert.ThrowsAsync<SynodException>(() => client.PutAsync("k", "v"));
         Assert.Equal(SynodErrorCodes.BadRequest, refused.Code);
         Assert.Empty(second.Calls);
+    }
+
+    [Fact]
+    public async Task An_expired_session_is_never_used_again()
+    {
+        // Proves a session_expired answer surfaces with an unknown outcome and the next write uses a fresh session id.
+        // The API has no outcome that says session_expired yet (see the issue), so a stub answers it.
+        var ids = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var server = await HttpApiServer.StartStubAsync(app => app.MapPut("/v1/kv/{key}", (HttpContext context) =>
+        {
+            ids.Enqueue(context.Request.Headers["Synod-Request-Id"].ToString());
+            return ids.Count == 1
+                ? Results.Json(new { error = "the session expired", code = "session_expired" }, statusCode: 400)
+                : Results.Json(new { index = 1 });
+        }));
+        using var client = Client(server.BaseAddress);
+
+        var error = await Assert.ThrowsAsync<SynodException>(() => client.PutAsync("k", "v"));
+        Assert.Equal((SynodErrorCodes.SessionExpired, true), (error.Code, error.OutcomeUnknown));
+        await client.PutAsync("k", "v");
+        var sessions = ids.Select(id => id.Split(':')[0]).ToList();
+        Assert.Equal(2, sessions.Count);
+        Assert.NotEqual(sessions[0], sessions[1]);
     }
 
     [Fact]

@@ -29,15 +29,15 @@ public sealed record KvStateMachineConfig
     /// <summary>
     /// Most live client sessions. Registering one more evicts the session whose last applied request
     /// is oldest. Each session keeps one response, which may hold a value, so sessions retain at most
-    /// MaxSessions × MaxValueBytes. Default 1024.
+    /// MaxSessions × MaxValueBytes. Default 256, so a snapshot stays under the store's 1,000,000,000-byte limit.
     /// </summary>
-    public int MaxSessions { get; init; } = 1024;
+    public int MaxSessions { get; init; } = 256;
 
     /// <summary>
     /// Most bytes of data: the sum over entries of key + value + <see cref="EntryOverheadBytes"/>.
-    /// A write past it is answered Rejected(StoreFull). Default 512 MiB.
+    /// A write past it is answered Rejected(StoreFull). Default 256 MiB.
     /// </summary>
-    public long MaxDataBytes { get; init; } = 512L * 1024 * 1024;
+    public long MaxDataBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>The longest command that can be valid; longer entries are rejected undecoded.</summary>
     public int MaxCommandBytes => MaxClientIdBytes + MaxKeyBytes + (2 * MaxValueBytes) + CommandFramingBytes;

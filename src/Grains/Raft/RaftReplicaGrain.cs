@@ -61,6 +61,12 @@ public sealed class RaftReplicaGrain :
     {
         _key = RaftReplicaKey.Parse(Id.Key);
         _durableId = new DurableReplicaId(_key.ToString());
+        if (_directory.InitialMembership(_key.Group) is null)
+        {
+            // Checked before touching the store, so a message for an unknown group leaves no trace.
+            throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo.");
+        }
+
         ReplicaDurableState stored = await _store.OpenReplicaAsync(_durableId, cancellationToken);
         _machine = _directory.CreateStateMachine(_key.Group);
         _node = Restore(stored);
@@ -256,24 +262,38 @@ public sealed class RaftReplicaGrain :
         while (node is not null && _fault is null && node.HasReady)
         {
             Ready ready = node.TakeReady();
-            if (ready.MustPersist && !await TryPersistAsync(ready, cancellationToken))
+            try
             {
+                if (ready.MustPersist && !await TryPersistAsync(ready, cancellationToken))
+                {
+                    return;
+                }
+
+                await SendAsync(ready, cancellationToken);
+                Apply(ready, node);
+                node.Advance(ready);
+                await MaybeCompactAsync(node, cancellationToken);
+            }
+#pragma warning disable CA1031 // Fail-stop boundary: a Ready half handled leaves the core waiting forever; the replica stops instead.
+            catch (Exception error) when (error is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                Stop($"{error.GetType().Name} while handling a Ready: {error.Message}");
                 return;
             }
-
-            await SendAsync(ready, cancellationToken);
-            Apply(ready, node);
-            node.Advance(ready);
-            await MaybeCompactAsync(node, cancellationToken);
         }
     }
 
     private async Task<bool> TryPersistAsync(Ready ready, CancellationToken cancellationToken)
     {
-        ReplicaWriteBatch batch = BatchFor(ready);
         try
         {
-            await _store.WriteAsync(batch, cancellationToken);
+            // Written in order, each awaited: a Ready with many large entries may exceed what one
+            // store batch holds; nothing of it is sent before the last part is durable.
+            foreach (ReplicaWriteBatch batch in BatchesFor(ready))
+            {
+                await _store.WriteAsync(batch, cancellationToken);
+            }
         }
         catch (StorageException failure)
         {
@@ -295,6 +315,40 @@ public sealed class RaftReplicaGrain :
         }
 
         return true;
+    }
+
+    private IEnumerable<ReplicaWriteBatch> BatchesFor(Ready ready)
+    {
+        ReplicaWriteBatch whole = BatchFor(ready);
+        if (whole.Records.Count <= _options.MaxRecordsPerWrite && whole.PayloadBytes <= _options.MaxBytesPerWrite)
+        {
+            yield return whole;
+            yield break;
+        }
+
+        var part = new List<LogRecord>();
+        long bytes = 0;
+        bool first = true;
+        foreach (LogRecord record in whole.Records)
+        {
+            if (part.Count > 0 && (part.Count >= _options.MaxRecordsPerWrite || bytes + record.Payload.Length > _options.MaxBytesPerWrite))
+            {
+                yield return new ReplicaWriteBatch { Replica = whole.Replica, Snapshot = first ? whole.Snapshot : null, TruncateFrom = first ? whole.TruncateFrom : null, Records = part };
+                (part, bytes, first) = ([], 0, false);
+            }
+
+            part.Add(record);
+            bytes += record.Payload.Length;
+        }
+
+        yield return new ReplicaWriteBatch
+        {
+            Replica = whole.Replica,
+            Snapshot = first ? whole.Snapshot : null,
+            TruncateFrom = first ? whole.TruncateFrom : null,
+            Records = part,
+            Metadata = whole.Metadata,
+        };
     }
 
     private ReplicaWriteBatch BatchFor(Ready ready)

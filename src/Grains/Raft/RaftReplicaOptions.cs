@@ -17,7 +17,18 @@ public sealed class RaftReplicaOptions
     [Range(1, 100_000_000)]
     public int SnapshotEveryEntries { get; set; } = 10_000;
 
-    /// <summary>Largest command a client may propose, in bytes. Default 1 MiB + 4 KiB (a 1 MiB value with its key).</summary>
+    /// <summary>
+    /// Largest command a client may propose, in bytes. Default 1 MiB + 4 KiB (a 1 MiB value with its
+    /// key); it must not exceed the store's <c>MaxRecordBytes</c> (default 4 MiB).
+    /// </summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxCommandBytes { get; set; } = (1024 * 1024) + 4096;
+
+    /// <summary>Most records in one store write; a larger Ready is written in parts. Default 5,000 (the store allows 10,000).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRecordsPerWrite { get; set; } = 5_000;
+
+    /// <summary>Most payload bytes in one store write; a larger Ready is written in parts. Default 8 MiB (the store allows 16 MiB).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBytesPerWrite { get; set; } = 8 * 1024 * 1024;
 }

@@ -92,7 +92,8 @@ internal sealed class Activation
     /// <summary>Runs what is queued, then the grain's deactivation turn, and stops.</summary>
     public async Task DeactivateAsync()
     {
-        _mailbox.Writer.TryWrite(new Turn(TurnKind.Deactivate, Grain.OnDeactivateAsync, null));
+        // Waits for room: the deactivation turn must not be lost to a full mailbox.
+        await _mailbox.Writer.WriteAsync(new Turn(TurnKind.Deactivate, Grain.OnDeactivateAsync, null)).ConfigureAwait(false);
         _mailbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }

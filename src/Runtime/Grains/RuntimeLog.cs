@@ -18,6 +18,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Stream {Stream}: a malformed item from another silo was dropped: {Reason}")]
     public static partial void MalformedItem(ILogger logger, string stream, string reason);
 
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Stream item for {Stream} dropped: its consumer is not placed on this silo (do the silos agree on the layout?)")]
+    public static partial void NotPlacedHere(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Shutdown went on without {Count} calls served for other silos")]
+    public static partial void ShutdownAbandonedCalls(ILogger logger, int count);
+
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Stream {Stream}: no grain type consumes namespace {Namespace}; item dropped")]
     public static partial void NoConsumer(ILogger logger, string stream, string @namespace);
 }

@@ -129,7 +129,16 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         await Task.WhenAll(_activations.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value.DeactivateAsync())).ConfigureAwait(false);
-        await Task.WhenAll(_serving.Keys).ConfigureAwait(false);
+        try
+        {
+            // Calls served for other silos finish with their grains' last turns; a bound keeps a
+            // stuck one from holding the shutdown (and the store's flush) forever.
+            await Task.WhenAll(_serving.Keys).WaitAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            RuntimeLog.ShutdownAbandonedCalls(_logger, _serving.Count);
+        }
         foreach (TaskCompletionSource<TransportMessage> call in _calls.Values)
         {
             call.TrySetCanceled();
@@ -255,6 +264,14 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         var stream = new StreamId(message.Target[..slash], message.Target[(slash + 1)..]);
+        if (!IsPlacedHere(stream))
+        {
+            // A peer whose layout differs from ours must not activate here a replica placed
+            // elsewhere: a second copy of one replica could vote twice.
+            RuntimeLog.NotPlacedHere(_logger, stream.ToString());
+            return;
+        }
+
         try
         {
             deliver(this, stream, message.Payload.Memory);
@@ -264,7 +281,21 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             // A peer's bytes that do not parse: dropped and logged; the protocol retransmits.
             RuntimeLog.MalformedItem(_logger, stream.ToString(), malformed.Message);
         }
+        catch (ObjectDisposedException)
+        {
+            // This silo is stopping: the item is dropped, as a stopped silo's would be.
+        }
+        catch (GrainUnavailableException unavailable)
+        {
+            // The consuming grain cannot activate here (an unknown group): dropped and logged.
+            RuntimeLog.MalformedItem(_logger, stream.ToString(), unavailable.Message);
+        }
     }
+
+    private bool IsPlacedHere(StreamId stream) =>
+        _cluster is not { } cluster
+        || !TryGetConsumer(stream, out GrainId consumer)
+        || cluster.Placement(consumer) == cluster.Self;
 
     private async Task ServeCallAsync(SiloId from, TransportMessage message)
     {
@@ -293,6 +324,11 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         GrainId grain = GrainId.Create(message.Target[..slash], message.Target[(slash + 1)..]);
+        if (_cluster is { } cluster && cluster.Placement(grain) != cluster.Self)
+        {
+            throw new GrainUnavailableException(grain, $"it is not placed on silo {cluster.Self}");
+        }
+
         if (!_dispatch.TryGetCall(requestType, out GrainDispatchTable.RemoteCall call))
         {
             throw new GrainUnavailableException(grain, $"no grain type in this silo answers {requestType}");

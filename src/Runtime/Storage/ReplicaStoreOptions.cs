@@ -5,17 +5,17 @@ namespace Synod.Runtime.Storage;
 /// <summary>Limits and group-commit settings shared by every store provider.</summary>
 public class ReplicaStoreOptions
 {
-    /// <summary>Largest payload of one log record, in bytes. Default 1 MiB.</summary>
+    /// <summary>Largest payload of one log record, in bytes. Default 4 MiB (a 1 MiB key-value command fits with room).</summary>
     [Range(1, 64 * 1024 * 1024)]
-    public int MaxRecordBytes { get; set; } = 1024 * 1024;
+    public int MaxRecordBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest metadata record, in bytes. Default 1 MiB (PBFT keeps prepared certificates there).</summary>
     [Range(1, 64 * 1024 * 1024)]
     public int MaxMetadataBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Largest snapshot, in bytes. Default 256 MiB.</summary>
+    /// <summary>Largest snapshot, in bytes. Default 1,000,000,000 (SQLite's largest blob).</summary>
     [Range(1, 1_000_000_000)]
-    public int MaxSnapshotBytes { get; set; } = 256 * 1024 * 1024;
+    public int MaxSnapshotBytes { get; set; } = 1_000_000_000;
 
     /// <summary>Largest number of records in one replica batch. Default 10,000.</summary>
     [Range(1, 1_000_000)]

@@ -46,16 +46,17 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
     public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, CancellationToken cancellationToken) =>
         value.Length > MaxValueBytes
             ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value has {value.Length} bytes; the limit is {MaxValueBytes}"))
-            : WriteAsync(key, (request, keyBytes) => KvCommands.Put(request, keyBytes, ByteString.CopyFrom(value.Span)), cancellationToken);
+            : WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Put(request, keyBytes, ByteString.CopyFrom(value.Span)), cancellationToken);
 
     public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, CancellationToken cancellationToken) =>
-        WriteAsync(key, (request, keyBytes) => KvCommands.Delete(request, keyBytes), cancellationToken);
+        WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Delete(request, keyBytes), cancellationToken);
 
     public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, CancellationToken cancellationToken) =>
         replacement is { Length: > MaxValueBytes }
             ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value is over {MaxValueBytes} bytes"))
             : WriteAsync(
                 key,
+                requestId,
                 (request, keyBytes) => KvCommands.CompareAndSet(
                     request, keyBytes, expected is { } e ? ByteString.CopyFrom(e.Span) : null, replacement is { } r ? ByteString.CopyFrom(r.Span) : null),
                 cancellationToken);
@@ -64,7 +65,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
 
     public void Dispose() => _sessions.Dispose();
 
-    private async Task<KeyValueOutcome> WriteAsync(string key, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
+    private async Task<KeyValueOutcome> WriteAsync(string key, string? requestId, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
     {
         if (CheckKey(key) is { } bad)
         {
@@ -73,6 +74,11 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
 
         ByteString keyBytes = ByteString.CopyFromUtf8(key);
         string group = layout.GroupOf(keyBytes.Span);
+        if (requestId is not null)
+        {
+            return await WriteAsClientAsync(group, requestId, keyBytes, command, cancellationToken).ConfigureAwait(false);
+        }
+
         KvSession session = await _sessions.RentAsync(group, cancellationToken).ConfigureAwait(false);
         bool keep = false;
         try
@@ -98,6 +104,26 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         }
     }
 
+    /// <summary>
+    /// A write that carries the client's own request id (<c>CLIENT:SEQUENCE</c>): proposed under the
+    /// client's session in the key's group, so a retry through any silo is applied once. The
+    /// session is registered first (registering a live session again changes nothing).
+    /// </summary>
+    private async Task<KeyValueOutcome> WriteAsClientAsync(string group, string requestId, ByteString keyBytes, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
+    {
+        int colon = requestId.IndexOf(':', StringComparison.Ordinal);
+        ByteString client = ByteString.CopyFromUtf8(requestId[..colon]);
+        ulong sequence = ulong.Parse(requestId.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
+        ReplicaAnswer? registered = await ProposeAsync(group, KvCommands.RegisterClient(client), cancellationToken).ConfigureAwait(false);
+        if (registered is not { Status: ReplicaAnswer.Types.Status.Ok })
+        {
+            return NoQuorum();
+        }
+
+        ReplicaAnswer? answer = await ProposeAsync(group, command(KvCommands.Request(client, sequence), keyBytes), cancellationToken).ConfigureAwait(false);
+        return answer is null ? NoQuorum() : ToOutcome(answer);
+    }
+
     private async Task<bool> RegisterAsync(KvSession session, CancellationToken cancellationToken)
     {
         ReplicaAnswer? answer = await ProposeAsync(session.Group, KvCommands.RegisterClient(session.ClientId), cancellationToken).ConfigureAwait(false);
@@ -121,9 +147,15 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
             ReplicaAnswer? answer = await TryCallAsync(grains, ClusterLayout.ReplicaGrain(group, replica), call, cancellationToken).ConfigureAwait(false);
             switch (answer?.Status)
             {
-                case ReplicaAnswer.Types.Status.Ok or ReplicaAnswer.Types.Status.Rejected:
+                case ReplicaAnswer.Types.Status.Ok:
+                case ReplicaAnswer.Types.Status.Rejected when answer.Detail.StartsWith(CommandTooLarge, StringComparison.Ordinal):
                     Remember(group, replica);
                     return answer;
+                case ReplicaAnswer.Types.Status.Rejected:
+                    // Temporary (too many uncommitted entries or pending reads, a transfer in
+                    // progress): wait and try again until the deadline.
+                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                    continue;
                 case ReplicaAnswer.Types.Status.NotLeader when answer.LeaderHint is >= 1 and <= ClusterLayout.Replicas && answer.LeaderHint != replica:
                     replica = answer.LeaderHint;
                     continue;
@@ -151,9 +183,10 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         {
             return await call(grains.GetGrain(grain), attempt.Token).ConfigureAwait(false);
         }
-        catch (GrainCallException)
+        catch (Exception error) when (error is GrainCallException or GrainUnavailableException or ObjectDisposedException)
         {
-            // The replica's silo is down or did not answer in time: the caller tries another replica.
+            // The replica's silo is down, the replica cannot activate, or this silo is stopping:
+            // the caller tries another replica.
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -181,6 +214,9 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
 
     private const string SessionExpired = "the gateway's session expired; retry";
 
+    /// <summary>How a replica's answer to an oversized command begins (see RaftReplicaGrain).</summary>
+    private const string CommandTooLarge = "the command has";
+
     private static KeyValueOutcome? CheckKey(string key) =>
         string.IsNullOrEmpty(key) || System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyBytes
             ? new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"a key has 1 to {MaxKeyBytes} UTF-8 bytes")
@@ -201,7 +237,14 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
             return new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: "the replica's answer could not be decoded");
         }
 
-        ReadOnlyMemory<byte>? value = result.Value is { } v ? v.Memory : null;
+        // Spelled out: in a conditional, null would become an empty value through the implicit
+        // conversion from arrays, and "absent" would read as "empty".
+        ReadOnlyMemory<byte>? value = null;
+        if (result.Value is { } v)
+        {
+            value = v.Memory;
+        }
+
         return result.Status switch
         {
             KvStatus.Ok => new KeyValueOutcome(KeyValueOutcomeKind.Ok, value, Index: answer.Index),

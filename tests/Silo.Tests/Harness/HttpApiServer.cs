@@ -35,7 +35,13 @@ internal sealed class HttpApiServer : IAsyncDisposable
 
     public RecordingLoggerProvider Logs { get; }
 
-    public static async Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, HttpApiLimits? limits = null)
+    public static Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, HttpApiLimits? limits = null) =>
+        StartAsync(services => services.AddSingleton(gateway), app => app.MapSynodHttpApi(limits));
+
+    /// <summary>A server with endpoints of the test's own, to answer what the real API cannot produce.</summary>
+    public static Task<HttpApiServer> StartStubAsync(Action<WebApplication> map) => StartAsync(_ => { }, map);
+
+    private static async Task<HttpApiServer> StartAsync(Action<IServiceCollection> services, Action<WebApplication> map)
     {
         var logs = new RecordingLoggerProvider();
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,9 +49,9 @@ internal sealed class HttpApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton(gateway);
+        services(builder.Services);
         var app = builder.Build();
-        app.MapSynodHttpApi(limits);
+        map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new HttpApiServer(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"), logs);

@@ -28,6 +28,11 @@ internal static class RawHttp
 
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();
+        if (response.Length < 12)
+        {
+            throw new IOException("the server closed the connection without an answer");
+        }
+
         var status = int.Parse(response.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
         var bodyStart = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
         return (status, response[bodyStart..]);
