@@ -102,6 +102,17 @@ public sealed class ProcessClusterTests : IAsyncLifetime
         Assert.Equal(1, missingExit);
     }
 
+    [Fact]
+    public async Task A_silo_whose_port_is_taken_stops_with_a_clear_error()
+    {
+        // Proves a port already in use is reported in one line naming the endpoint, with exit code 2, instead of a stack trace: here silo 2 is started a second time while the first one runs.
+        string second = Directory.CreateDirectory(Path.Combine(_data, "second")).FullName;
+        (int exit, string output) = await SiloProcess.RunToFailureAsync(2, _ports, second, Key);
+        Assert.Equal(2, exit);
+        Assert.Contains("Cannot listen on", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output)> SynodAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "synod.dll"), .. arguments])

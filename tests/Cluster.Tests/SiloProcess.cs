@@ -32,6 +32,21 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey)
     {
+        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey));
+        await silo._up.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return silo;
+    }
+
+    /// <summary>Starts a silo and waits for it to exit on its own (a start that must fail); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToFailureAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey)
+    {
+        await using SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey));
+        await silo._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (silo._process.ExitCode, silo.Output);
+    }
+
+    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey)
+    {
         string config = Path.Combine(dataDirectory, $"silo-{id}.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
@@ -48,6 +63,11 @@ internal sealed class SiloProcess : IAsyncDisposable
                 },
             },
         }));
+        return config;
+    }
+
+    private static SiloProcess Launch(int id, string config)
+    {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Synod.Silo.dll"), "--config", config])
         {
             RedirectStandardOutput = true,
@@ -61,7 +81,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => silo.Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await silo._up.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return silo;
     }
 
