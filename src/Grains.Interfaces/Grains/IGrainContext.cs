@@ -22,4 +22,11 @@ public interface IGrainContext
     /// persists and sends what many queued proposals produced). False when the mailbox is full.
     /// </summary>
     bool TryQueueTurn(Func<CancellationToken, Task> work);
+
+    /// <summary>
+    /// Asks the runtime to retire this activation once the current turn ends (Orleans'
+    /// <c>DeactivateOnIdle</c>): it runs its deactivation turn, and the next message for the grain
+    /// creates a fresh activation — how a replica that stopped itself restarts from durable state.
+    /// </summary>
+    void DeactivateOnIdle();
 }

@@ -485,6 +485,10 @@ public sealed class RaftReplicaGrain :
         _fault = reason;
         RaftReplicaLog.Stopped(_logger, _key.Group, _key.Replica, reason);
         FailAll(ReplicaAnswers.Unavailable(reason));
+
+        // This instance serves nothing more; the next message reactivates the replica from what is
+        // durable (reopening it also lifts the store's fence), as a restarted process would.
+        Context.DeactivateOnIdle();
     }
 
     private void FailAll(ReplicaAnswer answer)

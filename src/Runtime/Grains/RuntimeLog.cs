@@ -24,6 +24,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Shutdown went on without {Count} calls served for other silos")]
     public static partial void ShutdownAbandonedCalls(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Grain {Grain} retired; its next message activates it afresh")]
+    public static partial void Retired(ILogger logger, GrainId grain);
+
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Stream {Stream}: no grain type consumes namespace {Namespace}; item dropped")]
     public static partial void NoConsumer(ILogger logger, string stream, string @namespace);
 }

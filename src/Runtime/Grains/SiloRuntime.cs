@@ -228,6 +228,24 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// Removes the grain's activation so the next message creates a new one, and lets the old one
+    /// run what it has queued and its deactivation turn in the background (awaited on dispose).
+    /// </summary>
+    internal void Retire(GrainId id)
+    {
+        if (!_activations.TryGetValue(id, out Lazy<Activation>? lazy) || !lazy.IsValueCreated
+            || !_activations.TryRemove(new KeyValuePair<GrainId, Lazy<Activation>>(id, lazy)))
+        {
+            return;
+        }
+
+        Task retiring = lazy.Value.DeactivateAsync();
+        _serving[retiring] = true;
+        _ = retiring.ContinueWith(done => _serving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        RuntimeLog.Retired(_logger, id);
+    }
+
     internal bool TryGetConsumer(StreamId stream, out GrainId consumer)
     {
         if (_registry.TryGetConsumer(stream.Namespace, out GrainType type))
@@ -376,5 +394,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         public IGrainFactory GrainFactory => Runtime;
 
         public bool TryQueueTurn(Func<CancellationToken, Task> work) => Runtime.Activate(Id).TryQueue(TurnKind.Internal, work);
+
+        public void DeactivateOnIdle() => Runtime.Retire(Id);
     }
 }

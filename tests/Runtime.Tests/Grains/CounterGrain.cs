@@ -52,6 +52,11 @@ public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Valu
                 throw new InvalidOperationException("asked to fail");
             }
 
+            if (request.Value == "retire")
+            {
+                Context.DeactivateOnIdle();
+            }
+
             // Awaiting inside a turn must not let another turn in.
             await Task.Yield();
             await Task.Delay(request.Value == "slow" ? 2 : 0, cancellationToken);

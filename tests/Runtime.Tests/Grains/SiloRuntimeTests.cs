@@ -139,6 +139,24 @@ public sealed class SiloRuntimeTests
     }
 
     [Fact]
+    public async Task A_grain_that_retires_itself_deactivates_and_its_next_call_gets_a_fresh_activation()
+    {
+        // Proves DeactivateOnIdle: the retiring instance runs its deactivation turn once, and the next call reaches a new instance with fresh state (how a stopped replica restarts from durable state).
+        await using SiloRuntime runtime = NewRuntime();
+        IGrainReference grain = runtime.GetGrain(Counter);
+        Assert.Equal(1, (await grain.InvokeAsync<StringValue, Int64Value>(new StringValue { Value = "go" })).Value);
+        var first = (CounterGrain)runtime.GetOrActivate(Counter);
+        Assert.Equal(2, (await grain.InvokeAsync<StringValue, Int64Value>(new StringValue { Value = "retire" })).Value);
+
+        Assert.Equal(1, (await grain.InvokeAsync<StringValue, Int64Value>(new StringValue { Value = "go" })).Value);
+        var second = (CounterGrain)runtime.GetOrActivate(Counter);
+        Assert.NotSame(first, second);
+        await WaitUntilAsync(() => first.Deactivations == 1);
+        Assert.Equal(2, first.LastCountBeforeDeactivation);
+        Assert.Equal(0, second.Deactivations);
+    }
+
+    [Fact]
     public async Task Calling_an_unregistered_grain_type_fails_clearly()
     {
         // Proves a call to a type the silo cannot activate fails with GrainUnavailableException naming the grain.
