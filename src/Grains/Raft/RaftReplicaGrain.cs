@@ -82,7 +82,13 @@ public sealed class RaftReplicaGrain :
         {
             // Hand leadership to the most caught-up peer so the group does not wait a full
             // election timeout for this silo's shutdown (issue 5: graceful shutdown).
-            ReplicaId target = node.Membership.Voters.FirstOrDefault(v => v != node.Id);
+            // The most caught-up voter that answered recently: it can take over at once, without
+            // the core first having to bring it up to date.
+            ReplicaId target = node.GetStatus().Progress
+                .Where(p => p.Id != node.Id && !p.IsLearner && p.RecentActive)
+                .OrderByDescending(p => p.Match.Value)
+                .Select(p => p.Id)
+                .FirstOrDefault();
             if (!target.IsNone)
             {
                 node.TransferLeadership(target);
