@@ -103,6 +103,32 @@ public sealed class ProcessClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_meta_group_keeps_the_directory_and_a_silo_configured_otherwise_adopts_it()
+    {
+        // Proves the directory lives in the meta Raft group: every silo reports the meta group and the same four key-value groups, and silo 3 restarted with a configuration asking for eight groups routes by the directory's four instead.
+        await PutAsync(1, "before", "restart");
+        await _silos[3]!.StopAsync();
+        _silos[3] = await SiloProcess.StartAsync(3, _ports, _data, Key, keyValueGroups: 8);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            string[][] groups = await Task.WhenAll(Enumerable.Range(1, 3).Select(async silo =>
+                (await StatusAsync(silo)).GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()!).ToArray()));
+            if (groups.All(g => g.SequenceEqual(["meta", "kv-0", "kv-1", "kv-2", "kv-3"])))
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"silos disagree on the groups: {string.Join(" | ", groups.Select(g => string.Join(',', g)))}");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal("restart", await GetAsync(3, "before"));
+        await PutAsync(3, "after", "adopted");
+        Assert.Equal("adopted", await GetAsync(1, "after"));
+    }
+
+    [Fact]
     public async Task A_silo_whose_port_is_taken_stops_with_a_clear_error()
     {
         // Proves a port already in use is reported in one line naming the endpoint, with exit code 2, instead of a stack trace: here silo 2 is started a second time while the first one runs.

@@ -30,9 +30,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey)
+    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4)
     {
-        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey));
+        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey, keyValueGroups));
         await silo._up.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return silo;
     }
@@ -45,7 +45,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         return (silo._process.ExitCode, silo.Output);
     }
 
-    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey)
+    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4)
     {
         string config = Path.Combine(dataDirectory, $"silo-{id}.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -59,6 +59,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                     TransportEndpoint = ports.Transport(id),
                     HttpEndpoint = ports.Http(id),
                     DataDirectory = dataDirectory,
+                    KeyValueGroups = keyValueGroups,
                     Silos = Enumerable.Range(1, 3).Select(peer => new { Id = peer, TransportEndpoint = ports.Transport(peer), HttpEndpoint = ports.Http(peer) }),
                 },
             },

@@ -15,7 +15,7 @@ namespace Synod.Silo.Gateway;
 /// command whose outcome is unknown with the same request id (the group's sessions apply it once),
 /// and gives up with <see cref="KeyValueOutcomeKind.Unavailable"/> after a deadline.
 /// </summary>
-internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout layout, Func<Task<ClusterStatus>> status, TimeSpan deadline) : IKeyValueGateway, IDisposable
+internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder layout, Func<Task<ClusterStatus>> status, TimeSpan deadline) : IKeyValueGateway, IDisposable
 {
     /// <summary>Largest key, in UTF-8 bytes.</summary>
     public const int MaxKeyBytes = 1024;
@@ -37,7 +37,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
 
         byte[] keyBytes = ClusterLayout.KeyBytes(key);
         ReplicaAnswer? answer = await CallLeaderAsync(
-            layout.GroupOf(keyBytes),
+            layout.Current.GroupOf(keyBytes),
             (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, token),
             cancellationToken).ConfigureAwait(false);
         return answer is null ? NoQuorum() : ToOutcome(answer);
@@ -73,7 +73,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         }
 
         ByteString keyBytes = ByteString.CopyFromUtf8(key);
-        string group = layout.GroupOf(keyBytes.Span);
+        string group = layout.Current.GroupOf(keyBytes.Span);
         if (requestId is not null)
         {
             return await WriteAsClientAsync(group, requestId, keyBytes, command, cancellationToken).ConfigureAwait(false);
@@ -131,7 +131,15 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, ClusterLayout l
         return session.Registered;
     }
 
-    private Task<ReplicaAnswer?> ProposeAsync(string group, byte[] command, CancellationToken cancellationToken) =>
+    /// <summary>Reads from any group's leader (the meta group's directory, for one); null when it does not answer in time.</summary>
+    public Task<ReplicaAnswer?> ReadGroupAsync(string group, byte[] query, CancellationToken cancellationToken) =>
+        CallLeaderAsync(
+            group,
+            (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(query) }, token),
+            cancellationToken);
+
+    /// <summary>Proposes to any group's leader; null when it does not answer in time.</summary>
+    public Task<ReplicaAnswer?> ProposeAsync(string group, byte[] command, CancellationToken cancellationToken) =>
         CallLeaderAsync(
             group,
             (replica, token) => replica.InvokeAsync<ReplicaProposal, ReplicaAnswer>(new ReplicaProposal { Command = ByteString.CopyFrom(command) }, token),

@@ -8,6 +8,7 @@ using Synod.Grains.Raft;
 using Synod.Persistence.AdoNet;
 using Synod.Runtime.Grains;
 using Synod.Runtime.Transport;
+using Google.Protobuf;
 using Synod.Silo.Gateway;
 
 namespace Synod.Silo.Hosting;
@@ -26,7 +27,9 @@ public sealed class SiloHost : IAsyncDisposable
     private SiloTransport? _transport;
     private GrainKeyValueGateway? _gateway;
     private WebApplication? _http;
-    private ClusterLayout? _layout;
+    private LayoutHolder? _layout;
+    private Task? _directory;
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
     public SiloHost(SiloOptions options, ILoggerFactory loggerFactory)
@@ -46,7 +49,8 @@ public sealed class SiloHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         SiloPeerOptions[] silos = Silos();
-        _layout = new ClusterLayout(_options.KeyValueGroups, [.. silos.Select(s => s.Id)]);
+        int[] siloIds = [.. silos.Select(s => s.Id)];
+        _layout = new LayoutHolder(new ClusterLayout(ClusterLayout.Initial(_options.KeyValueGroups, siloIds), siloIds));
         _store = AdoNetReplicaStore.OpenSqlite(
             new SqliteReplicaStoreOptions { Path = Path.Combine(_options.DataDirectory, $"silo-{_options.Id}.db") }, _loggerFactory);
         await _store.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -62,27 +66,65 @@ public sealed class SiloHost : IAsyncDisposable
             new TransportOptions { ClusterName = _options.ClusterName, ClusterKey = _options.ClusterKey },
             _runtime.OnTransportMessageAsync,
             _loggerFactory);
-        _runtime.AttachCluster(new SiloId(_options.Id), _layout.Place, _transport);
+        LayoutHolder layout = _layout;
+        _runtime.AttachCluster(new SiloId(_options.Id), grain => layout.Current.Place(grain), _transport);
         await StartOrExplainAsync(() => _transport.StartAsync(cancellationToken), _options.TransportEndpoint).ConfigureAwait(false);
-        ActivateLocalReplicas();
+        ActivateLocalReplicas(metaOnly: true);
         _runtime.Start();
 
         _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
         _http = BuildHttp(_gateway);
         await StartOrExplainAsync(() => _http.StartAsync(cancellationToken), _options.HttpEndpoint).ConfigureAwait(false);
+
+        // Not awaited here: the meta group needs a quorum of silos, which may start after this one.
+        _directory = Task.Run(() => AdoptDirectoryAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>True once this silo routes by the meta group's directory.</summary>
+    public bool UsesDirectory => _layout?.FromDirectory ?? false;
+
+    /// <summary>
+    /// Reads the cluster directory from the meta group, bootstrapping it with this silo's
+    /// configured layout when the cluster is new (the first bootstrap in the log wins), then routes
+    /// by it and activates the replicas it places here.
+    /// </summary>
+    private async Task AdoptDirectoryAsync(CancellationToken cancellationToken)
+    {
+        LayoutHolder layout = _layout!;
+        byte[] bootstrap = new DirectoryCommand { Bootstrap = layout.Current.Directory }.ToByteArray();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ReplicaAnswer? answer = await _gateway!.ReadGroupAsync(ClusterLayout.MetaGroup, [], cancellationToken).ConfigureAwait(false);
+            ClusterDirectory? directory = answer is { Status: ReplicaAnswer.Types.Status.Ok } ? DirectoryResult.Parser.ParseFrom(answer.Result).Directory : null;
+            if (answer is { Status: ReplicaAnswer.Types.Status.Ok } && directory is null)
+            {
+                ReplicaAnswer? proposed = await _gateway.ProposeAsync(ClusterLayout.MetaGroup, bootstrap, cancellationToken).ConfigureAwait(false);
+                directory = proposed is { Status: ReplicaAnswer.Types.Status.Ok } ? DirectoryResult.Parser.ParseFrom(proposed.Result).Directory : null;
+            }
+
+            if (directory is not null)
+            {
+                layout.Current = new ClusterLayout(directory, layout.Current.Silos);
+                layout.FromDirectory = true;
+                ActivateLocalReplicas(metaOnly: false);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The cluster as this silo sees it.</summary>
     public async Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken)
     {
         SiloRuntime runtime = _runtime ?? throw new InvalidOperationException("The silo is not started.");
-        ClusterLayout layout = _layout!;
+        ClusterLayout layout = _layout!.Current;
         var silos = Silos().Select(s => new SiloStatus(
             s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             s.HttpEndpoint,
             s.Id == _options.Id || _transport!.GetPeerStatus(new SiloId(s.Id)).State == PeerState.Up)).ToList();
         var groups = new List<GroupStatus>();
-        foreach (string group in layout.Groups)
+        foreach (string group in layout.Groups.Prepend(ClusterLayout.MetaGroup))
         {
             var replicas = new List<ReplicaStatus>();
             for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
@@ -92,7 +134,7 @@ public sealed class SiloHost : IAsyncDisposable
                 replicas.Add(status);
             }
 
-            groups.Add(new GroupStatus(group, "raft", replicas));
+            groups.Add(new GroupStatus(group, group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas));
         }
 
         return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
@@ -101,6 +143,19 @@ public sealed class SiloHost : IAsyncDisposable
     /// <summary>Stops serving HTTP, deactivates the replicas (leaders hand off), then closes the transport and the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_directory is not null)
+        {
+            try
+            {
+                await _directory.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before the directory was read: nothing to undo.
+            }
+        }
+
         if (_http is not null)
         {
             await _http.StopAsync().ConfigureAwait(false);
@@ -123,6 +178,7 @@ public sealed class SiloHost : IAsyncDisposable
         }
 
         _gateway?.Dispose();
+        _stopping.Dispose();
     }
 
     private static async Task<ReplicaStatus> ReplicaStatusAsync(SiloRuntime runtime, string group, ulong replica, string silo, CancellationToken cancellationToken)
@@ -135,21 +191,23 @@ public sealed class SiloHost : IAsyncDisposable
                 .InvokeAsync<ReplicaStatusRequest, ReplicaStatusReply>(new ReplicaStatusRequest(), timeout.Token).ConfigureAwait(false);
             return new ReplicaStatus(replica, silo, reply.Faulted ? "Faulted" : reply.Role, reply.Term, reply.Leader, reply.Commit, reply.Applied);
         }
-        catch (Exception error) when (error is GrainCallException or OperationCanceledException)
+        catch (Exception error) when (error is GrainCallException or GrainUnavailableException or OperationCanceledException or ObjectDisposedException)
         {
-            // The replica's silo is down or slow: the status says so instead of failing.
+            // The replica's silo is down or slow, or the replica cannot activate (yet): the status
+            // says so instead of failing.
             return new ReplicaStatus(replica, silo, "Unreachable", 0, 0, 0, 0);
         }
     }
 
-    private void ActivateLocalReplicas()
+    private void ActivateLocalReplicas(bool metaOnly)
     {
-        foreach (string group in _layout!.Groups)
+        ClusterLayout layout = _layout!.Current;
+        foreach (string group in metaOnly ? [ClusterLayout.MetaGroup] : layout.Groups.Prepend(ClusterLayout.MetaGroup))
         {
             for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
             {
                 GrainId grain = ClusterLayout.ReplicaGrain(group, replica);
-                if (_layout.Place(grain).Value == _options.Id)
+                if (layout.Place(grain).Value == _options.Id)
                 {
                     _runtime!.GetOrActivate(grain);
                 }
