@@ -35,11 +35,25 @@ internal sealed class GatewayFailover
     public IReadOnlyList<Uri> Gateways => _gateways;
 
     /// <summary>The answer of the first gateway that gave one that is not a 503; the caller disposes it.</summary>
-    public async Task<HttpResponseMessage> SendAsync(string operation, Func<Uri, HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(
+        string operation, Func<Uri, HttpRequestMessage> createRequest, CancellationToken cancellationToken, IReadOnlyList<Uri>? routed = null, Action? routeFailed = null)
     {
         var start = Volatile.Read(ref _preferred);
         var lastProblem = "";
         Exception? lastError = null;
+        foreach (var gateway in routed ?? [])
+        {
+            // The silos of the key's group from the directory, its leader's first: each tried once
+            // before the configured gateways' rotation.
+            (var answer, lastProblem, lastError) = await TryOnceAsync(gateway, createRequest, cancellationToken).ConfigureAwait(false);
+            if (answer is not null)
+            {
+                return answer;
+            }
+
+            routeFailed?.Invoke();
+        }
+
         for (var attempt = 0; attempt < _options.MaxAttempts; attempt++)
         {
             if (attempt > 0 && attempt % _gateways.Count == 0)

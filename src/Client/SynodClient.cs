@@ -34,6 +34,7 @@ public sealed class SynodClient : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly GatewayFailover _failover;
+    private readonly DirectoryRouter _router;
     private readonly SemaphoreSlim _slots;
     private readonly ClientSessionPool _sessions = new();
 
@@ -80,6 +81,7 @@ public sealed class SynodClient : IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _failover = new GatewayFailover(httpClient, options, time, logger ?? NullLogger.Instance);
+        _router = new DirectoryRouter(_failover, time);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     }
 
@@ -91,7 +93,7 @@ public sealed class SynodClient : IDisposable
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key);
-        return RunAsync("get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), GatewayAnswers.ReadValueAsync, cancellationToken);
+        return RunAsync("get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), GatewayAnswers.ReadValueAsync, cancellationToken, key);
     }
 
     /// <summary>Reads <paramref name="key"/> as UTF-8 text: its value, or null when the key is absent.</summary>
@@ -112,7 +114,8 @@ public sealed class SynodClient : IDisposable
             write: true,
             gateway => new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, path)) { Content = new ReadOnlyMemoryContent(value) },
             (response, token) => GatewayAnswers.ExpectOkAsync(response, "put", token),
-            cancellationToken);
+            cancellationToken,
+            key);
     }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, creating or replacing it.</summary>
@@ -137,7 +140,7 @@ public sealed class SynodClient : IDisposable
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key);
-        return RunAsync("delete", write: true, gateway => new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), GatewayAnswers.ReadExistedAsync, cancellationToken);
+        return RunAsync("delete", write: true, gateway => new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), GatewayAnswers.ReadExistedAsync, cancellationToken, key);
     }
 
     /// <summary>
@@ -162,7 +165,8 @@ public sealed class SynodClient : IDisposable
                 Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireCompareAndSetRequest),
             },
             (response, token) => GatewayAnswers.ReadCompareAndSetAsync(response, replaced, token),
-            cancellationToken);
+            cancellationToken,
+            key);
     }
 
     /// <summary>
@@ -202,13 +206,15 @@ public sealed class SynodClient : IDisposable
         bool write,
         Func<Uri, HttpRequestMessage> createRequest,
         Func<HttpResponseMessage, CancellationToken, Task<T>> interpret,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? key = null)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         var session = write ? _sessions.Rent() : null;
         try
         {
             var requestId = session?.NextRequestId();
+            var routed = key is null ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
             using var response = await _failover.SendAsync(
                 operation,
                 gateway =>
@@ -221,7 +227,9 @@ public sealed class SynodClient : IDisposable
 
                     return request;
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                routed,
+                _router.Invalidate).ConfigureAwait(false);
             return await interpret(response, cancellationToken).ConfigureAwait(false);
         }
         catch (SynodException exception) when (exception.Code == SynodErrorCodes.SessionExpired && session is not null)

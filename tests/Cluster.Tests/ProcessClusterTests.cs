@@ -129,6 +129,26 @@ public sealed class ProcessClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_client_learns_the_slot_map_and_reaches_keys_through_silos_it_was_never_given()
+    {
+        // Proves SynodClient routes by the directory: configured with silo 1 only, it keeps reading and writing after silo 1 is killed, through the silos the directory names for each key's group.
+        using var client = new Synod.Client.SynodClient(new Synod.Client.SynodClientOptions { Gateways = { new Uri(_ports.Http(1)) } });
+        var clock = Stopwatch.StartNew();
+        while (!(await StatusAsync(1)).GetProperty("groups").EnumerateArray().Any(g => g.GetProperty("group").GetString() == "meta"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "no directory yet");
+            await Task.Delay(100);
+        }
+
+        await client.PutAsync("routed", "1");
+        Assert.Equal("1", await client.GetStringAsync("routed"));
+        _silos[1]!.Kill();
+        _silos[1] = null;
+        await client.PutAsync("routed", "2");
+        Assert.Equal("2", await client.GetStringAsync("routed"));
+    }
+
+    [Fact]
     public async Task A_silo_whose_port_is_taken_stops_with_a_clear_error()
     {
         // Proves a port already in use is reported in one line naming the endpoint, with exit code 2, instead of a stack trace: here silo 2 is started a second time while the first one runs.

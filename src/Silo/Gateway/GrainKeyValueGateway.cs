@@ -204,6 +204,15 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         }
     }
 
+    /// <summary>The replica this gateway last found leading <paramref name="group"/>, or null.</summary>
+    public ulong? KnownLeader(string group)
+    {
+        lock (_leaders)
+        {
+            return _leaders.TryGetValue(group, out ulong replica) ? replica : null;
+        }
+    }
+
     private ulong Leader(string group)
     {
         lock (_leaders)

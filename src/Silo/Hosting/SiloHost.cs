@@ -222,8 +222,54 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Services.AddSingleton(gateway);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();
-        SiloHttp.Map(app);
+        SiloHttp.Map(app, DirectoryJson);
         return app;
+    }
+
+    /// <summary>
+    /// The body of <c>GET /v1/directory</c>: the slot map and, per group, the HTTP addresses of the
+    /// silos of its replicas, the leader's first when this silo knows it — what a client needs to
+    /// send each key straight to the silo that leads its group.
+    /// </summary>
+    private string DirectoryJson()
+    {
+        ClusterLayout layout = _layout!.Current;
+        Dictionary<int, string> http = Silos().ToDictionary(s => s.Id, s => s.HttpEndpoint);
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("slots", layout.Directory.Slots);
+            json.WriteBoolean("fromMetaGroup", _layout.FromDirectory);
+            json.WriteStartArray("groups");
+            foreach (string group in layout.Groups)
+            {
+                ulong? leader = _gateway?.KnownLeader(group);
+                json.WriteStartObject();
+                json.WriteString("group", group);
+                json.WriteStartArray("gateways");
+                IEnumerable<ulong> order = Enumerable.Range(1, ClusterLayout.Replicas).Select(r => (ulong)r).OrderBy(r => r == leader ? 0 : 1);
+                foreach (ulong replica in order)
+                {
+                    json.WriteStringValue(http[layout.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).Value]);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("slotGroups");
+            foreach (uint owner in layout.Directory.SlotGroups)
+            {
+                json.WriteNumberValue(owner);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private SiloPeerOptions[] Silos()

@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Synod.Client;
+
+/// <summary>
+/// What the client knows of the cluster's directory (<c>GET /v1/directory</c>): the slot map and,
+/// per group, the silos of its replicas with the leader's first. A key is sent first to the silo
+/// leading its group — the request then needs no hop between silos — and, when that fails, to the
+/// configured gateways as before. The map is refreshed every 30 seconds and after a miss.
+/// </summary>
+internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider time)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private volatile Snapshot? _snapshot;
+    private long _fetchedAt;
+    private int _fetching;
+
+    /// <summary>The silos of <paramref name="key"/>'s group, its leader's first, or empty when the map is not known (yet).</summary>
+    public async ValueTask<IReadOnlyList<Uri>> PreferredGatewaysAsync(string key, CancellationToken cancellationToken)
+    {
+        Snapshot? snapshot = _snapshot;
+        if ((snapshot is null || time.GetElapsedTime(Interlocked.Read(ref _fetchedAt)) > MaxAge) && Interlocked.Exchange(ref _fetching, 1) == 0)
+        {
+            try
+            {
+                snapshot = await FetchAsync(cancellationToken).ConfigureAwait(false) ?? snapshot;
+            }
+            finally
+            {
+                Volatile.Write(ref _fetching, 0);
+            }
+        }
+
+        if (snapshot is null || snapshot.SlotGroups.Length == 0)
+        {
+            return [];
+        }
+
+        int group = snapshot.SlotGroups[(int)(Slot(key) % (uint)snapshot.SlotGroups.Length)];
+        return group < snapshot.Gateways.Length ? snapshot.Gateways[group] : [];
+    }
+
+    /// <summary>Forgets the map, so the next request fetches it again (its leader moved, or a silo went away).</summary>
+    public void Invalidate() => Interlocked.Exchange(ref _fetchedAt, 0);
+
+    /// <summary>The key's slot: FNV-1a of its UTF-8 bytes over 16,384 slots, as the silos compute it.</summary>
+    internal static uint Slot(string key)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes(key))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return hash % 16_384;
+    }
+
+    private async Task<Snapshot?> FetchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using HttpResponseMessage response = await failover.SendAsync(
+                "directory", gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, "v1/directory")), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                // A silo without the directory endpoint: route through the gateways as configured.
+                return null;
+            }
+
+            using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var snapshot = new Snapshot(
+                [.. document.RootElement.GetProperty("slotGroups").EnumerateArray().Select(e => e.GetInt32())],
+                [.. document.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("gateways").EnumerateArray().Select(u => new Uri(u.GetString()!)).ToArray())]);
+            _snapshot = snapshot;
+            Interlocked.Exchange(ref _fetchedAt, time.GetTimestamp());
+            return snapshot;
+        }
+        catch (Exception error) when (error is SynodException or JsonException or KeyNotFoundException or InvalidOperationException or UriFormatException or HttpRequestException)
+        {
+            // No map this time: requests go through the configured gateways, which route by the
+            // directory themselves; the map is fetched again on a later request.
+            return null;
+        }
+    }
+
+    private sealed record Snapshot(int[] SlotGroups, Uri[][] Gateways);
+}
