@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Synod.Consensus;
 using Synod.Consensus.Raft;
+using Synod.Runtime.Storage;
 
 namespace Synod.Grains.KeyValue;
 
@@ -114,7 +115,7 @@ internal static class KvSnapshotFormat
 
         var trailer = new KvSnapshotReader(snapshot[^sizeof(uint)..]);
         var stored = trailer.ReadUInt32("checksum");
-        var computed = Crc32C.Compute(snapshot[..^sizeof(uint)]);
+        var computed = RecordChecksum.Compute(snapshot[..^sizeof(uint)]);
         if (stored != computed)
         {
             throw new KvSnapshotCorruptException("checksum mismatch: stored " + stored.ToString("X8") + ", computed " + computed.ToString("X8") + " over " + (snapshot.Length - sizeof(uint)) + " bytes");

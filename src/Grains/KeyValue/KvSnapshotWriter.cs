@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Synod.Consensus;
+using Synod.Runtime.Storage;
 
 namespace Synod.Grains.KeyValue;
 
@@ -44,7 +45,7 @@ internal ref struct KvSnapshotWriter(Span<byte> buffer)
     /// <summary>Appends the CRC-32C of everything written so far; the buffer must then be full.</summary>
     public void WriteChecksum()
     {
-        WriteUInt32(Crc32C.Compute(_buffer[..Position]));
+        WriteUInt32(RecordChecksum.Compute(_buffer[..Position]));
         Invariant.Holds(Position == _buffer.Length, "wrote " + Position + " of " + _buffer.Length + " snapshot bytes");
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.KeyValue;
+using Synod.Runtime.Storage;
 
 namespace Synod.Grains.Locks;
 
@@ -30,7 +31,7 @@ internal static class LockSnapshotFormat
         Magic.CopyTo(buffer);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), Version);
         body.WriteTo(buffer.AsSpan(HeaderBytes, bodyBytes));
-        var checksum = Crc32C.Compute(buffer.AsSpan(0, HeaderBytes + bodyBytes));
+        var checksum = RecordChecksum.Compute(buffer.AsSpan(0, HeaderBytes + bodyBytes));
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(HeaderBytes + bodyBytes), checksum);
         return buffer;
     }
@@ -54,7 +55,7 @@ internal static class LockSnapshotFormat
         }
 
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(snapshot[^TrailerBytes..]);
-        var computed = Crc32C.Compute(snapshot[..^TrailerBytes]);
+        var computed = RecordChecksum.Compute(snapshot[..^TrailerBytes]);
         if (stored != computed)
         {
             throw new LockSnapshotCorruptException($"checksum {stored:x8}, computed {computed:x8}");

@@ -15,7 +15,7 @@ internal sealed class RemoteGrainReference(SiloRuntime runtime, GrainId id, Silo
     {
         ArgumentNullException.ThrowIfNull(request);
         TransportMessage answer = await runtime.CallRemoteAsync(
-            silo, Id, GrainDispatchTable.MessageName(typeof(TRequest)), request.ToByteString(), cancellationToken).ConfigureAwait(false);
+            silo, Id, request.Descriptor.FullName, request.ToByteString(), cancellationToken).ConfigureAwait(false);
         if (answer.Kind == RemoteKinds.Error)
         {
             throw new GrainCallException(Id, silo, answer.Payload.ToStringUtf8());

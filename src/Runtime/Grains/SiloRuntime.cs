@@ -99,9 +99,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             // A call may wait for turns that need further messages from the same connection (a
             // proposal waits for its followers' acknowledgements), so it runs apart from the
             // receive loop; the task is kept and awaited on shutdown.
-            Task serving = ServeCallAsync(from, message);
-            _serving[serving] = true;
-            _ = serving.ContinueWith(done => _serving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Track(ServeCallAsync(from, message));
         }
         else
         {
@@ -240,10 +238,15 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             return;
         }
 
-        Task retiring = lazy.Value.DeactivateAsync();
-        _serving[retiring] = true;
-        _ = retiring.ContinueWith(done => _serving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Track(lazy.Value.DeactivateAsync());
         RuntimeLog.Retired(_logger, id);
+    }
+
+    /// <summary>Keeps a background task (a served call, a retiring activation) until it ends; shutdown awaits what is left.</summary>
+    private void Track(Task work)
+    {
+        _serving[work] = true;
+        _ = work.ContinueWith(done => _serving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     internal bool TryGetConsumer(StreamId stream, out GrainId consumer)

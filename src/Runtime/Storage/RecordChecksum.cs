@@ -16,6 +16,9 @@ public static class RecordChecksum
     private const byte SnapshotTag = 3;
     private const byte StateTag = 4;
 
+    /// <summary>The standard CRC-32C of <paramref name="data"/> (for whole files such as state-machine snapshots).</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFF_FFFFu, data);
+
     /// <summary>The per-replica seed every checksum of the replica starts from.</summary>
     public static uint Seed(DurableReplicaId replica)
     {

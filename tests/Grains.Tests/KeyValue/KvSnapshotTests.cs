@@ -127,8 +127,8 @@ public sealed class KvSnapshotTests
     public void Crc32C_matches_the_standard_check_value()
     {
         // Proves the snapshot checksum is CRC-32C as published (check value of "123456789").
-        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
-        Assert.Equal(0u, Crc32C.Compute([]));
+        Assert.Equal(0xE3069283u, Synod.Runtime.Storage.RecordChecksum.Compute("123456789"u8));
+        Assert.Equal(0u, Synod.Runtime.Storage.RecordChecksum.Compute([]));
     }
 
     private static KvHarness Populated()
@@ -169,7 +169,7 @@ public sealed class KvSnapshotTests
 
     private static byte[] Resealed(byte[] snapshot)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(snapshot.AsSpan(snapshot.Length - 4), Crc32C.Compute(snapshot.AsSpan(0, snapshot.Length - 4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(snapshot.AsSpan(snapshot.Length - 4), Synod.Runtime.Storage.RecordChecksum.Compute(snapshot.AsSpan(0, snapshot.Length - 4)));
         return snapshot;
     }
 }
