@@ -29,6 +29,7 @@ public sealed class SiloHost : IAsyncDisposable
     private WebApplication? _http;
     private LayoutHolder? _layout;
     private Task? _directory;
+    private PbftGroupHosting? _pbft;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
@@ -59,6 +60,7 @@ public sealed class SiloHost : IAsyncDisposable
         var raft = new RaftReplicaOptions();
         AdoNetReplicaStore store = _store;
         var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
+        _pbft = PbftHosting.Register(registry, siloIds, _options, store, _loggerFactory);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
@@ -67,9 +69,15 @@ public sealed class SiloHost : IAsyncDisposable
             _runtime.OnTransportMessageAsync,
             _loggerFactory);
         LayoutHolder layout = _layout;
-        _runtime.AttachCluster(new SiloId(_options.Id), grain => layout.Current.Place(grain), _transport);
+        PbftGroupHosting? pbft = _pbft;
+        _runtime.AttachCluster(new SiloId(_options.Id), grain => pbft?.Place(grain) ?? layout.Current.Place(grain), _transport);
         await StartOrExplainAsync(() => _transport.StartAsync(cancellationToken), _options.TransportEndpoint).ConfigureAwait(false);
         ActivateLocalReplicas(metaOnly: true);
+        if (_pbft?.LocalReplica(_options.Id) is { } pbftReplica)
+        {
+            _runtime.GetOrActivate(pbftReplica);
+        }
+
         _runtime.Start();
 
         _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
@@ -135,6 +143,11 @@ public sealed class SiloHost : IAsyncDisposable
             }
 
             groups.Add(new GroupStatus(group, group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas));
+        }
+
+        if (_pbft is not null)
+        {
+            groups.Add(await _pbft.StatusAsync(runtime, cancellationToken).ConfigureAwait(false));
         }
 
         return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
@@ -222,6 +235,7 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Services.AddSingleton(gateway);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();
+        PbftHosting.MapEndpoint(app, _pbft, _options.Id, _runtime!);
         SiloHttp.Map(app, DirectoryJson);
         return app;
     }
