@@ -6,7 +6,7 @@ namespace Synod.Cluster.Tests;
 
 /// <summary>
 /// Four silo processes on loopback hosting PBFT group pbft-0 (f = 1), the first silo's replica —
-/// the primary of view 0 — Byzantine: it answers clients with corrupted results under valid MACs.
+/// the primary of view 0 — Byzantine.
 /// </summary>
 public sealed class PbftClusterTests : IAsyncLifetime
 {
@@ -16,13 +16,10 @@ public sealed class PbftClusterTests : IAsyncLifetime
     private readonly List<SiloProcess> _silos = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         Directory.CreateDirectory(_data);
-
-        // Silo 1 first, so it creates the shared key file the others then read.
-        _silos.Add(await SiloProcess.StartAsync(1, _ports, _data, Key, byzantine: "corrupt-replies"));
-        _silos.AddRange(await Task.WhenAll(Enumerable.Range(2, 3).Select(id => SiloProcess.StartAsync(id, _ports, _data, Key))));
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -39,6 +36,7 @@ public sealed class PbftClusterTests : IAsyncLifetime
     public async Task Writes_and_reads_are_correct_with_one_Byzantine_replica_and_its_corrupt_replies_are_rejected()
     {
         // Proves that with f = 1 Byzantine replica the client's writes and reads through four real silo processes return the correct values, and that the client saw and refused the faulty replica's MAC-valid but corrupt reply — a client that trusted one reply (the primary's) would have read a wrong value.
+        await StartClusterAsync("corrupt-replies");
         PbftGroupClient client = NewClient(clientId: 41);
         for (int i = 0; i < 3; i++)
         {
@@ -57,6 +55,25 @@ public sealed class PbftClusterTests : IAsyncLifetime
         string status = await _http.GetStringAsync(new Uri(new Uri(_ports.Http(2)), "/v1/status"));
         using JsonDocument document = JsonDocument.Parse(status);
         Assert.Contains(document.RootElement.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "pbft-0");
+    }
+
+    [Fact]
+    public async Task A_silent_primary_is_replaced_by_a_view_change_and_writes_go_on()
+    {
+        // Proves that when the primary of view 0 says nothing at all, the client's broadcast makes the backups relay its request and move to a new view over real processes, and writes and reads then succeed.
+        await StartClusterAsync("silent");
+        PbftGroupClient client = NewClient(clientId: 42);
+        await client.PutAsync("s", Encoding.UTF8.GetBytes("after-view-change"));
+        Assert.Equal("after-view-change", Encoding.UTF8.GetString((await client.GetAsync("s"))!));
+        Assert.DoesNotContain(0, client.LastReplies.Keys);
+        Assert.All(client.LastReplies.Values, r => Assert.True(r.View >= 1, $"replica {r.Replica} answered in view {r.View}"));
+    }
+
+    private async Task StartClusterAsync(string byzantine)
+    {
+        // Silo 1 first, so it creates the shared key file the others then read.
+        _silos.Add(await SiloProcess.StartAsync(1, _ports, _data, Key, byzantine: byzantine));
+        _silos.AddRange(await Task.WhenAll(Enumerable.Range(2, 3).Select(id => SiloProcess.StartAsync(id, _ports, _data, Key))));
     }
 
     private PbftGroupClient NewClient(ulong clientId)
