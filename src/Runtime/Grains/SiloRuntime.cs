@@ -179,6 +179,14 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
         if (_cluster is { } cluster && cluster.Placement(consumer) is var silo && silo != cluster.Self)
         {
+            if (!cluster.Transport.IsPeer(silo))
+            {
+                // No silo hosts the consumer (a replica removed from its group): at-most-once
+                // delivery allows the drop, and the sender stops once it learns of the removal.
+                _counters.Unplaced();
+                return false;
+            }
+
             return cluster.Transport.TrySend(silo, new TransportMessage
             {
                 Kind = RemoteKinds.StreamPrefix + item.Descriptor.FullName,
