@@ -12,8 +12,10 @@ namespace Synod.Client;
 /// request (one MAC per replica, an increasing timestamp), sends it to the primary, and accepts a
 /// result only once f+1 distinct replicas sent matching replies whose MACs verify: at least one of
 /// them is correct, so no f faulty replicas (or the silos hosting them) can make it accept a wrong
-/// result. When the primary does not answer in time it sends to every replica, which relay the
-/// request to the primary and, if it still does not execute, move to a new view.
+/// result. It sends to the primary and the 2f replicas after it (replies come back on the calls that
+/// reached each replica); when f+1 matching replies are not in within the retransmit timeout it
+/// sends to every replica, which relay the request to the primary and, if it still does not
+/// execute, move to a new view.
 /// </summary>
 /// <remarks>One operation at a time per client (its timestamps order its requests); not thread-safe.</remarks>
 public sealed class PbftGroupClient
@@ -99,7 +101,12 @@ public sealed class PbftGroupClient
         LastReplies = accepted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.OperationTimeout);
-        var pending = new List<Task<(int Replica, PbftReply? Reply)>> { SendAsync((int)(_view % (ulong)_keys.Length), body, deadline.Token) };
+        // First to the primary and the 2f replicas after it: a replica can answer only a call that
+        // reached it (replies travel back on the call), and among 2f+1 replicas at least f+1 are
+        // correct, so with at most f faulty ones this needs no timeout. The backups relay the
+        // request to the primary, as on the paper's client broadcast.
+        int primary = (int)(_view % (ulong)_keys.Length);
+        var pending = Enumerable.Range(0, (2 * Faulty) + 1).Select(k => SendAsync((primary + k) % _keys.Length, body, deadline.Token)).ToList();
         DateTimeOffset broadcastAt = DateTimeOffset.UtcNow + _options.RetransmitTimeout;
         while (!deadline.IsCancellationRequested)
         {

@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
 using Synod.Client;
+using Synod.Grains.Interfaces.Pbft;
+using Synod.Grains.Interfaces.Wire;
 
 namespace Synod.Cluster.Tests;
 
@@ -48,9 +51,13 @@ public sealed class PbftClusterTests : IAsyncLifetime
             Assert.Equal($"value-{i}", Encoding.UTF8.GetString((await client.GetAsync($"p{i}"))!));
         }
 
-        Assert.True(client.LastReplies.TryGetValue(0, out var primaryReply), "the Byzantine primary's reply did not reach the client");
-        Assert.True(client.LastReplies.Count(r => r.Value.Result == client.LastReplies[1].Result) >= 2);
-        Assert.NotEqual(client.LastReplies[1].Result, primaryReply!.Result);
+        // The same read sent by hand to the Byzantine primary and to one correct replica: both
+        // replies carry valid MACs, yet their results differ, so a client that trusted one reply
+        // (the primary's) would have read a wrong value; the client above returned the right one.
+        PbftReply faulty = await SendOwnRequestAsync(silo: 1, replica: 0, "p1");
+        PbftReply correct = await SendOwnRequestAsync(silo: 2, replica: 1, "p1");
+        Assert.Equal("value-1", KvResult.Parser.ParseFrom(correct.Result).Value.ToStringUtf8());
+        Assert.NotEqual(correct.Result, faulty.Result);
 
         string status = await _http.GetStringAsync(new Uri(new Uri(_ports.Http(2)), "/v1/status"));
         using JsonDocument document = JsonDocument.Parse(status);
@@ -76,10 +83,36 @@ public sealed class PbftClusterTests : IAsyncLifetime
         _silos.AddRange(await Task.WhenAll(Enumerable.Range(2, 3).Select(id => SiloProcess.StartAsync(id, _ports, _data, Key))));
     }
 
-    private PbftGroupClient NewClient(ulong clientId)
+    private async Task<PbftReply> SendOwnRequestAsync(int silo, int replica, string key)
+    {
+        const ulong client = 99;
+        byte[] secret = ClientSecret();
+        var request = new PbftClientRequest
+        {
+            Client = client,
+            Timestamp = (ulong)(silo * 1000),
+            Operation = new PbftOperation { Query = ByteString.CopyFromUtf8(key) }.ToByteString(),
+        };
+        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive(secret, client, i));
+        using var content = new ByteArrayContent(request.ToByteArray());
+        using HttpResponseMessage response = await _http.PostAsync(new Uri(new Uri(_ports.Http(silo)), "/v1/pbft/pbft-0/request"), content);
+        response.EnsureSuccessStatusCode();
+        PbftReply reply = PbftReply.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(PbftReply.Types.Status.Ok, reply.Status);
+        Assert.Equal((uint)replica, reply.Replica);
+        Assert.True(PbftReplyMac.Verify(PbftClientKeys.Derive(secret, client, replica), "pbft-0", reply));
+        return reply;
+    }
+
+    private byte[] ClientSecret()
     {
         using JsonDocument keys = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_data, "pbft-keys.json")));
-        var options = new PbftGroupClientOptions { ClientId = clientId, ClientSecret = keys.RootElement.GetProperty("clientSecret").GetBytesFromBase64() };
+        return keys.RootElement.GetProperty("clientSecret").GetBytesFromBase64();
+    }
+
+    private PbftGroupClient NewClient(ulong clientId)
+    {
+        var options = new PbftGroupClientOptions { ClientId = clientId, ClientSecret = ClientSecret() };
         for (int silo = 1; silo <= 4; silo++)
         {
             options.Replicas.Add(new Uri(_ports.Http(silo)));

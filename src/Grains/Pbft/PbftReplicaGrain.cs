@@ -141,6 +141,12 @@ public sealed class PbftReplicaGrain :
             return Answer(Refusal(0, 0, _fault ?? "the replica is not active"));
         }
 
+        if (_byzantine?.Mode == PbftByzantineMode.Silent)
+        {
+            // A silent replica neither relays nor answers; the client's timeout takes over.
+            return ValueTask.FromResult(new TaskCompletionSource<PbftReply>().Task);
+        }
+
         if (request.Group != _key.Group)
         {
             return Answer(Refusal(0, 0, $"this replica serves {_key.Group}, not {request.Group}"));
@@ -157,12 +163,6 @@ public sealed class PbftReplicaGrain :
             return Answer(client.Timestamp == last.Timestamp
                 ? Reply(client.Client, client.Timestamp, last.Result.ToByteArray())
                 : Refusal(client.Client, client.Timestamp, $"timestamp {client.Timestamp} is older than the client's last executed {last.Timestamp}"));
-        }
-
-        if (_byzantine?.Mode == PbftByzantineMode.Silent)
-        {
-            // A silent replica neither relays nor answers; the client's timeout takes over.
-            return ValueTask.FromResult(new TaskCompletionSource<PbftReply>().Task);
         }
 
         Task<PbftReply>? waiting = _waiters.TryWait(client.Client, client.Timestamp);
