@@ -14,7 +14,7 @@ namespace Synod.Cluster.Tests;
 public sealed class PbftClusterTests : IAsyncLifetime
 {
     private const string Key = "pbft-test-cluster-key-0123456789";
-    private readonly ClusterPorts _ports = new(silos: 4);
+    private readonly ClusterPorts _ports = new();
     private readonly string _data = Path.Combine(Path.GetTempPath(), "synod-tests", $"pbft-cluster-{Guid.NewGuid():N}");
     private readonly List<SiloProcess> _silos = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
@@ -79,8 +79,8 @@ public sealed class PbftClusterTests : IAsyncLifetime
     private async Task StartClusterAsync(string byzantine)
     {
         // Silo 1 first, so it creates the shared key file the others then read.
-        _silos.Add(await SiloProcess.StartAsync(1, _ports, _data, Key, byzantine: byzantine));
-        _silos.AddRange(await Task.WhenAll(Enumerable.Range(2, 3).Select(id => SiloProcess.StartAsync(id, _ports, _data, Key))));
+        _silos.Add(await SiloProcess.StartAsync(1, _ports, _data, Key, silos: 4, byzantine: byzantine));
+        _silos.AddRange(await Task.WhenAll(Enumerable.Range(2, 3).Select(id => SiloProcess.StartAsync(id, _ports, _data, Key, silos: 4))));
     }
 
     private async Task<PbftReply> SendOwnRequestAsync(int silo, int replica, string key)
