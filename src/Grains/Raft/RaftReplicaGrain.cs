@@ -21,6 +21,7 @@ public sealed class RaftReplicaGrain :
     Grain,
     IStreamConsumer<RaftEnvelope>,
     ITickable,
+    IPeerSiloObserver,
     IDeferredRequestHandler<ReplicaProposal, ReplicaAnswer>,
     IDeferredRequestHandler<ReplicaRead, ReplicaAnswer>,
     IRequestHandler<ReplicaStatusRequest, ReplicaStatusReply>
@@ -39,6 +40,9 @@ public sealed class RaftReplicaGrain :
     private ulong _snapshotIndex;
     private ulong _nextReadContext = 1;
     private bool _pumpQueued;
+
+    // Whether the silo timer ticks this replica: not while the core is quiet (issue 6).
+    private bool _ticking = true;
     private string? _fault;
 
     /// <summary>Creates the grain; the runtime activates it.</summary>
@@ -52,6 +56,9 @@ public sealed class RaftReplicaGrain :
 
     /// <summary>The core's status, for tests and the status API.</summary>
     public RaftStatus? Status => _node?.GetStatus();
+
+    /// <summary>Whether the replica is quiet (not ticked, sending nothing), for tests and the status API.</summary>
+    public bool IsQuiet => _node?.IsQuiet ?? false;
 
     /// <summary>Why the replica stopped, or null while it serves.</summary>
     public string? Fault => _fault;
@@ -142,6 +149,20 @@ public sealed class RaftReplicaGrain :
     }
 
     /// <inheritdoc/>
+    public async Task OnPeerSiloChangedAsync(int silo, bool isUp, CancellationToken cancellationToken)
+    {
+        if (isUp || _node is not { IsQuiet: true } node || _fault is not null || !HasPeerOn(node, silo))
+        {
+            return;
+        }
+
+        // A quiet follower would never notice its leader's death, nor a quiet leader its quorum's:
+        // the silo's liveness wakes them, and their clocks (elections, CheckQuorum) run again.
+        RaftReplicaLog.WokenByPeerSilo(_logger, _key.Group, _key.Replica, silo);
+        await StepAsync(node.Wake, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public ValueTask<Task<ReplicaAnswer>> BeginAsync(ReplicaProposal request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -208,6 +229,19 @@ public sealed class RaftReplicaGrain :
         return Task.FromResult(reply);
     }
 
+    private bool HasPeerOn(RaftNode node, int silo)
+    {
+        foreach (ReplicaId peer in node.Membership.Voters.Concat(node.Membership.Learners))
+        {
+            if (peer != node.Id && Context.SiloOf(GrainId.Create(RaftReplicaKey.GrainType, new RaftReplicaKey(_key.Group, peer).ToString())) == silo)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static ValueTask<Task<ReplicaAnswer>> Answer(ReplicaAnswer answer) => ValueTask.FromResult(Task.FromResult(answer));
 
     private RaftNode Restore(ReplicaDurableState stored)
@@ -217,6 +251,7 @@ public sealed class RaftReplicaGrain :
             Id = _key.Replica,
             ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
+            Quiescence = _options.Quiescence,
         };
 
         // Elections need real randomness in production; the core only ever sees this source.
@@ -287,6 +322,13 @@ public sealed class RaftReplicaGrain :
                 Stop($"{error.GetType().Name} while handling a Ready: {error.Message}");
                 return;
             }
+        }
+
+        if (node is not null && node.IsQuiet == _ticking)
+        {
+            // A quiet core ignores ticks, so the timer need not queue them (issue 6).
+            _ticking = !node.IsQuiet;
+            Context.SetTicking(_ticking);
         }
     }
 

@@ -14,4 +14,7 @@ internal static partial class RaftReplicaLog
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Critical, Message = "{Group}/{Replica} stopped: {Reason}")]
     public static partial void Stopped(ILogger logger, string group, ReplicaId replica, string reason);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "{Group}/{Replica} woke: silo {Silo}, which hosts a peer, went down")]
+    public static partial void WokenByPeerSilo(ILogger logger, string group, ReplicaId replica, int silo);
 }

@@ -31,4 +31,10 @@ public sealed class RaftReplicaOptions
     /// <summary>Most payload bytes in one store write; a larger Ready is written in parts. Default 8 MiB (the store allows 16 MiB).</summary>
     [Range(1, int.MaxValue)]
     public int MaxBytesPerWrite { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Let an idle group go quiet: no ticks, no heartbeats until a proposal, a read, a peer's
+    /// message or a peer silo's death wakes it (issue 6). Default on.
+    /// </summary>
+    public bool Quiescence { get; set; } = true;
 }
