@@ -85,6 +85,91 @@ public sealed class KvAcrossSilosTests
         }
     }
 
+    [Fact]
+    public async Task An_idle_group_goes_quiet_wakes_on_a_proposal_and_a_follower_elects_a_leader_when_the_quiet_leaders_silo_dies()
+    {
+        // Proves issue 6's quiescence across real transports: an idle group stops ticking and sends no stream items, a proposal wakes and commits, and when the quiet leader's silo dies abruptly the followers, woken by silo liveness, elect a new leader that serves writes.
+        string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"quiet-{Guid.NewGuid():N}");
+        var silos = new TestClusterSilo?[4];
+        try
+        {
+            for (int id = 3; id >= 1; id--)
+            {
+                silos[id] = await TestClusterSilo.StartAsync(id, directory, silos, listenOn: null);
+            }
+
+            ByteString session = ByteString.CopyFromUtf8("client-quiet");
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.RegisterClient(session))).Status);
+            await WaitAsync(() => silos.Skip(1).All(s => s!.IsQuiet), "every replica goes quiet");
+            (long Ticks, long StreamMessages, long StreamItems)[] before = [.. silos.Skip(1).Select(s => s!.Traffic)];
+
+            // Silence has no event to await: time must pass (ten election timeouts of 40 ticks of 5 ms).
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            (long Ticks, long StreamMessages, long StreamItems)[] after = [.. silos.Skip(1).Select(s => s!.Traffic)];
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(before[i].StreamItems, after[i].StreamItems);
+                Assert.InRange(after[i].Ticks, before[i].Ticks, before[i].Ticks + 1);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 1), Key(1), ByteString.CopyFromUtf8("v1")))).Status);
+            Assert.True(silos.Skip(1).Sum(s => s!.Traffic.StreamItems) > after.Sum(a => a.StreamItems), "the proposal woke the group");
+            await WaitAsync(() => silos.Skip(1).All(s => s!.IsQuiet), "the group goes quiet again");
+
+            int leader = await silos[1]!.LeaderSiloAsync();
+            await silos[leader]!.KillAsync();
+            silos[leader] = null;
+            TestClusterSilo survivor = silos.First(s => s is not null)!;
+
+            // Nothing but silo liveness may wake the followers here: status requests leave the core alone.
+            var clock = Stopwatch.StartNew();
+            while (!await AnyLeaderAsync(silos))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the followers did not elect a leader");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await survivor.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 2), Key(2), ByteString.CopyFromUtf8("v2")))).Status);
+            ulong newLeader = (await survivor.StatusAsync(survivor.Id)).Leader;
+            Assert.NotEqual((ulong)leader, newLeader);
+            Assert.NotEqual(0UL, newLeader);
+            Assert.Equal("v1", (await survivor.ReadAsync(Key(1))).Value!.ToStringUtf8());
+        }
+        finally
+        {
+            foreach (TestClusterSilo? silo in silos)
+            {
+                if (silo is not null)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> AnyLeaderAsync(TestClusterSilo?[] silos)
+    {
+        foreach (TestClusterSilo? silo in silos)
+        {
+            if (silo is not null && (await silo.StatusAsync(silo.Id)).Role == "Leader")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
     private static ByteString Key(ulong i) => ByteString.CopyFromUtf8($"k{i}");
 
     private sealed class TestClusterSilo : IAsyncDisposable
@@ -104,6 +189,10 @@ public sealed class KvAcrossSilosTests
         public int Id { get; }
 
         public IPEndPoint Endpoint => _transport.LocalEndpoint;
+
+        public bool IsQuiet => ((RaftReplicaGrain)_runtime.GetOrActivate(GrainId.Create(RaftReplicaKey.GrainType, $"kv:{Id}"))).IsQuiet;
+
+        public (long Ticks, long StreamMessages, long StreamItems) Traffic => _runtime.TrafficCounters;
 
         public static async Task<TestClusterSilo> StartAsync(int id, string directory, TestClusterSilo?[] silos, IPEndPoint? listenOn)
         {
@@ -155,6 +244,14 @@ public sealed class KvAcrossSilosTests
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "no leader");
                 await Task.Delay(20);
             }
+        }
+
+        /// <summary>Stops the transport first, so nothing this silo does on its way down (a leadership hand-off) reaches its peers: as SIGKILL would.</summary>
+        public async Task KillAsync()
+        {
+            await _transport.DisposeAsync();
+            await _runtime.DisposeAsync();
+            await _store.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()
