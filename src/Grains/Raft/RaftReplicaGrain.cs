@@ -43,6 +43,7 @@ public sealed class RaftReplicaGrain :
 
     // Whether the silo timer ticks this replica: not while the core is quiet (issue 6).
     private bool _ticking = true;
+    private int _ticksSinceBalance;
     private string? _fault;
 
     /// <summary>Creates the grain; the runtime activates it.</summary>
@@ -146,6 +147,16 @@ public sealed class RaftReplicaGrain :
         }
 
         await StepAsync(_node.Tick, cancellationToken);
+
+        // Every election timeout + 1 ticks (CheckQuorum clears RecentActive every election timeout,
+        // and a period one longer moves the check through every phase of that round), and on the
+        // tick a leader goes quiet: then every follower is known caught up and answering, and a
+        // quiet leader is not ticked again to check later.
+        if (_options.PreferredLeaderBalancing && _node is { Role: RaftRole.Leader } && (++_ticksSinceBalance > _options.ElectionTimeoutTicks || _node.IsQuiet))
+        {
+            _ticksSinceBalance = 0;
+            await MaybeTransferToPreferredAsync(_node, cancellationToken);
+        }
     }
 
     /// <inheritdoc/>
@@ -227,6 +238,25 @@ public sealed class RaftReplicaGrain :
         }
 
         return Task.FromResult(reply);
+    }
+
+    // The preferred leader is the lowest-numbered voter; leadership goes back to it once it holds the
+    // whole log and answered within the last election timeout, so a returning silo leads again.
+    private async Task MaybeTransferToPreferredAsync(RaftNode node, CancellationToken cancellationToken)
+    {
+        RaftStatus status = node.GetStatus();
+        ReplicaId preferred = node.Membership.Voters.IsEmpty ? ReplicaId.None : node.Membership.Voters[0];
+        if (preferred.IsNone || preferred == node.Id || !status.TransferTarget.IsNone)
+        {
+            return;
+        }
+
+        ReplicaProgress target = status.Progress.FirstOrDefault(p => p.Id == preferred);
+        if (target.Id == preferred && target.RecentActive && target.Match == node.LastPosition.Index)
+        {
+            RaftReplicaLog.TransferringToPreferred(_logger, _key.Group, _key.Replica, preferred, node.Term);
+            await StepAsync(() => node.TransferLeadership(preferred), cancellationToken);
+        }
     }
 
     private bool HasPeerOn(RaftNode node, int silo)

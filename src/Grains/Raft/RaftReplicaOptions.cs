@@ -37,4 +37,12 @@ public sealed class RaftReplicaOptions
     /// message or a peer silo's death wakes it (issue 6). Default on.
     /// </summary>
     public bool Quiescence { get; set; } = true;
+
+    /// <summary>
+    /// Leader balancing: the group's lowest-numbered voter is its preferred leader, and a leader that
+    /// is not hands leadership to it once it is caught up and answering (checked every election
+    /// timeout). The initial layout puts replica 1 of group g on silo g mod n, so preferred leaders
+    /// spread evenly over the silos and come back to a silo that returns (issue 6). Default on.
+    /// </summary>
+    public bool PreferredLeaderBalancing { get; set; } = true;
 }

@@ -147,6 +147,60 @@ public sealed class KvAcrossSilosTests
         }
     }
 
+    [Fact]
+    public async Task Leadership_goes_back_to_the_preferred_replica_when_its_silo_returns()
+    {
+        // Proves leader balancing: the group's preferred leader (replica 1, on silo 1) leads, another replica takes over while silo 1 is down, and leadership comes back to replica 1 once its silo returns and catches up.
+        string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"balance-{Guid.NewGuid():N}");
+        var silos = new TestClusterSilo?[4];
+        try
+        {
+            for (int id = 3; id >= 1; id--)
+            {
+                silos[id] = await TestClusterSilo.StartAsync(id, directory, silos, listenOn: null);
+            }
+
+            ByteString session = ByteString.CopyFromUtf8("client-balance");
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.RegisterClient(session))).Status);
+            await WaitForLeaderAsync(silos[1]!, 1, "replica 1 leads");
+
+            IPEndPoint endpoint = silos[1]!.Endpoint;
+            await silos[1]!.KillAsync();
+            silos[1] = null;
+            var clock = Stopwatch.StartNew();
+            while (!await AnyLeaderAsync(silos))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "no leader while silo 1 is down");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await silos[2]!.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 1), Key(1), ByteString.CopyFromUtf8("v1")))).Status);
+            silos[1] = await TestClusterSilo.StartAsync(1, directory, silos, endpoint);
+            await WaitForLeaderAsync(silos[2]!, 1, "leadership comes back to replica 1");
+            Assert.Equal("v1", (await silos[1]!.ReadAsync(Key(1))).Value!.ToStringUtf8());
+        }
+        finally
+        {
+            foreach (TestClusterSilo? silo in silos)
+            {
+                if (silo is not null)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private static async Task WaitForLeaderAsync(TestClusterSilo asking, ulong replica, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while ((await asking.StatusAsync(asking.Id)).Leader != replica)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<bool> AnyLeaderAsync(TestClusterSilo?[] silos)
     {
         foreach (TestClusterSilo? silo in silos)
