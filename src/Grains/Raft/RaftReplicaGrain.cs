@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Synod.Consensus;
 using Synod.Consensus.Raft;
@@ -24,6 +25,7 @@ public sealed class RaftReplicaGrain :
     IPeerSiloObserver,
     IDeferredRequestHandler<ReplicaProposal, ReplicaAnswer>,
     IDeferredRequestHandler<ReplicaRead, ReplicaAnswer>,
+    IDeferredRequestHandler<ReplicaMembershipChange, ReplicaAnswer>,
     IRequestHandler<ReplicaStatusRequest, ReplicaStatusReply>
 {
     private readonly IReplicaStore _store;
@@ -69,7 +71,7 @@ public sealed class RaftReplicaGrain :
     {
         _key = RaftReplicaKey.Parse(Id.Key);
         _durableId = new DurableReplicaId(_key.ToString());
-        if (_directory.InitialMembership(_key.Group) is null)
+        if (_directory.InitialMembership(_key.Group, _key.Replica) is null)
         {
             // Checked before touching the store, so a message for an unknown group leaves no trace.
             throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo.");
@@ -224,6 +226,55 @@ public sealed class RaftReplicaGrain :
     }
 
     /// <inheritdoc/>
+    public ValueTask<Task<ReplicaAnswer>> BeginAsync(ReplicaMembershipChange request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_node is null || _fault is not null)
+        {
+            return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
+        }
+
+        if (_node.Role != RaftRole.Leader)
+        {
+            return Answer(ReplicaAnswers.NotLeader(_node.Leader));
+        }
+
+        var replica = new ReplicaId(request.Replica);
+        Membership membership = _node.Membership;
+        (MembershipChangeKind kind, bool done) = request.Kind switch
+        {
+            ReplicaMembershipChange.Types.Kind.AddLearner => (MembershipChangeKind.AddLearner, membership.Contains(replica)),
+            ReplicaMembershipChange.Types.Kind.PromoteLearner => (MembershipChangeKind.PromoteLearner, membership.IsVoter(replica)),
+            ReplicaMembershipChange.Types.Kind.RemoveReplica => (MembershipChangeKind.RemoveReplica, !membership.Contains(replica)),
+            _ => ((MembershipChangeKind)0, false),
+        };
+        if (kind == 0 || replica.IsNone)
+        {
+            return Answer(ReplicaAnswers.Rejected("a membership change needs a kind and a replica"));
+        }
+
+        if (done)
+        {
+            // Already as asked (a repeated step of a move): OK only once everything in the log is
+            // committed, so the caller never acts on a change that could still be lost.
+            return Answer(_node.CommitIndex.Value >= _node.LastPosition.Index.Value
+                ? ReplicaAnswers.Ok(_node.CommitIndex.Value, [])
+                : ReplicaAnswers.Rejected("the log has uncommitted entries; retry", _node.Leader));
+        }
+
+        ProposeResult result = _node.ProposeMembershipChange(new MembershipChange(kind, replica));
+        if (!result.Accepted)
+        {
+            return Answer(ReplicaAnswers.ForRejection(result));
+        }
+
+        var answer = new TaskCompletionSource<ReplicaAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proposals[result.Position.Index.Value] = new PendingProposal(result.Position.Term, answer);
+        QueuePump();
+        return ValueTask.FromResult(answer.Task);
+    }
+
+    /// <inheritdoc/>
     public Task<ReplicaStatusReply> HandleAsync(ReplicaStatusRequest request, CancellationToken cancellationToken)
     {
         var reply = new ReplicaStatusReply { Group = _key.Group, Replica = _key.Replica.Value, Faulted = _fault is not null };
@@ -235,17 +286,23 @@ public sealed class RaftReplicaGrain :
             reply.Commit = node.CommitIndex.Value;
             reply.Applied = node.AppliedIndex.Value;
             reply.LastIndex = node.LastPosition.Index.Value;
+            reply.Voters.AddRange(node.Membership.Voters.Select(v => v.Value));
+            reply.Learners.AddRange(node.Membership.Learners.Select(l => l.Value));
         }
 
         return Task.FromResult(reply);
     }
 
-    // The preferred leader is the lowest-numbered voter; leadership goes back to it once it holds the
-    // whole log and answered within the last election timeout, so a returning silo leads again.
+    // The preferred leader rotates with the group's number (the digits that end its name, 0 when
+    // there are none): voter (number mod voters) in ascending id order. Placement puts the replicas
+    // of consecutive groups on the silos in the same order, so preferred leaders spread evenly.
+    // Leadership goes back to the preferred voter once it holds the whole log and answered within
+    // the last election timeout, so a returning silo leads again.
     private async Task MaybeTransferToPreferredAsync(RaftNode node, CancellationToken cancellationToken)
     {
         RaftStatus status = node.GetStatus();
-        ReplicaId preferred = node.Membership.Voters.IsEmpty ? ReplicaId.None : node.Membership.Voters[0];
+        ImmutableArray<ReplicaId> voters = node.Membership.Voters;
+        ReplicaId preferred = voters.IsEmpty ? ReplicaId.None : voters[(int)(GroupNumber(_key.Group) % (ulong)voters.Length)];
         if (preferred.IsNone || preferred == node.Id || !status.TransferTarget.IsNone)
         {
             return;
@@ -257,6 +314,17 @@ public sealed class RaftReplicaGrain :
             RaftReplicaLog.TransferringToPreferred(_logger, _key.Group, _key.Replica, preferred, node.Term);
             await StepAsync(() => node.TransferLeadership(preferred), cancellationToken);
         }
+    }
+
+    private static ulong GroupNumber(string group)
+    {
+        int start = group.Length;
+        while (start > 0 && char.IsAsciiDigit(group[start - 1]))
+        {
+            start--;
+        }
+
+        return ulong.TryParse(group.AsSpan(start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong number) ? number : 0;
     }
 
     private bool HasPeerOn(RaftNode node, int silo)
@@ -288,12 +356,12 @@ public sealed class RaftReplicaGrain :
         var random = new SplitMix64Random((ulong)Random.Shared.NextInt64());
         if (stored.IsEmpty)
         {
-            Membership voters = _directory.InitialMembership(_key.Group)
+            Membership voters = _directory.InitialMembership(_key.Group, _key.Replica)
                 ?? throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo's directory.");
             return RaftNode.CreateNew(config, random, voters);
         }
 
-        Snapshot snapshot = stored.Snapshot is { } s ? DurableRaftState.DecodeSnapshot(s) : Snapshot.Initial(_directory.InitialMembership(_key.Group) ?? Membership.Empty);
+        Snapshot snapshot = stored.Snapshot is { } s ? DurableRaftState.DecodeSnapshot(s) : Snapshot.Initial(_directory.InitialMembership(_key.Group, _key.Replica) ?? Membership.Empty);
         if (stored.Snapshot is not null)
         {
             _machine!.Restore(snapshot.Data.Span);

@@ -39,10 +39,11 @@ public sealed class RaftReplicaOptions
     public bool Quiescence { get; set; } = true;
 
     /// <summary>
-    /// Leader balancing: the group's lowest-numbered voter is its preferred leader, and a leader that
-    /// is not hands leadership to it once it is caught up and answering (checked every election
-    /// timeout). The initial layout puts replica 1 of group g on silo g mod n, so preferred leaders
-    /// spread evenly over the silos and come back to a silo that returns (issue 6). Default on.
+    /// Leader balancing: group <c>name-g</c>'s preferred leader is voter (g mod voters) in ascending
+    /// id order (voter 1 for a name without a number), and a leader that is not hands leadership to
+    /// it once it is caught up and answering. Placement puts consecutive groups' replicas on the
+    /// silos in the same order, so preferred leaders spread evenly over the silos and come back to a
+    /// silo that returns (issue 6). Default on.
     /// </summary>
     public bool PreferredLeaderBalancing { get; set; } = true;
 }

@@ -12,6 +12,7 @@ internal sealed class RuntimeCounters : IDisposable
     private readonly Counter<long> _streamMessages;
     private readonly Counter<long> _streamItems;
     private readonly Counter<long> _outboxFull;
+    private readonly Counter<long> _unplaced;
     private long _turnCount;
     private long _tickCount;
     private long _streamMessageCount;
@@ -28,6 +29,7 @@ internal sealed class RuntimeCounters : IDisposable
         _streamMessages = meter.CreateCounter<long>("synod.runtime.stream.messages", "{message}", "Transport messages that carried stream items to other silos (one per batch)");
         _streamItems = meter.CreateCounter<long>("synod.runtime.stream.items", "{item}", "Stream items sent to other silos");
         _outboxFull = meter.CreateCounter<long>("synod.runtime.stream.outbox_full", "{item}", "Stream items dropped because a silo's outbox was full");
+        _unplaced = meter.CreateCounter<long>("synod.runtime.unplaced.dropped", "{item}", "Stream items dropped because no silo hosts their consumer (a replica that moved away)");
     }
 
     public long Turns => Interlocked.Read(ref _turnCount);
@@ -78,6 +80,7 @@ internal sealed class RuntimeCounters : IDisposable
         Interlocked.Increment(ref _droppedCount);
         _outboxFull.Add(1);
     }
+    public void Unplaced() => _unplaced.Add(1);
 
     public void Dispose() => _ownedMeter?.Dispose();
 
