@@ -19,7 +19,12 @@ internal static class GroupCommand
     }
 
     /// <summary>How long a command waits for moves to finish, and how often it looks.</summary>
-    internal static Option<TimeSpan> TimeoutOption() => new("--timeout") { Description = "How long to wait for the moves to finish (default 5m)", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
+    internal static Option<TimeSpan> TimeoutOption() => new("--timeout")
+    {
+        Description = "How long to wait for the moves to finish, e.g. 90s or 5m (default 5m)",
+        DefaultValueFactory = _ => TimeSpan.FromMinutes(5),
+        CustomParser = Durations.Parse,
+    };
 
     internal static Option<bool> NoWaitOption() => new("--no-wait") { Description = "Return once the change is recorded; the cluster finishes it in the background" };
 
