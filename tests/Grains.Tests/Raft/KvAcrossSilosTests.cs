@@ -106,10 +106,13 @@ public sealed class KvAcrossSilosTests
             // Silence has no event to await: time must pass (ten election timeouts of 40 ticks of 5 ms).
             await Task.Delay(TimeSpan.FromSeconds(2));
             (long Ticks, long StreamMessages, long StreamItems)[] after = [.. silos.Skip(1).Select(s => s!.Traffic)];
+            // Awake, each silo would send ~200 stream items and run ~400 tick turns in these two
+            // seconds; quiet, it sends and ticks (almost) nothing. A stray wake-up and re-quiesce
+            // under a loaded test run is tolerated, a group that stays awake is not.
             for (int i = 0; i < 3; i++)
             {
-                Assert.Equal(before[i].StreamItems, after[i].StreamItems);
-                Assert.InRange(after[i].Ticks, before[i].Ticks, before[i].Ticks + 1);
+                Assert.InRange(after[i].StreamItems - before[i].StreamItems, 0, 20);
+                Assert.InRange(after[i].Ticks - before[i].Ticks, 0, 100);
             }
 
             Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 1), Key(1), ByteString.CopyFromUtf8("v1")))).Status);
