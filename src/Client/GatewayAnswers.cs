@@ -58,6 +58,26 @@ internal static class GatewayAnswers
         throw Failure(response, "compare-and-set", error);
     }
 
+    /// <summary>Reads a JSON answer of a successful (2xx) request, or throws the gateway's error.</summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string operation, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            T? answer = await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false);
+            return answer ?? throw Protocol(response, operation, "an empty answer");
+        }
+        catch (JsonException exception)
+        {
+            // Expected when the address is not a Synod silo, or one of an incompatible version.
+            throw Protocol(response, operation, $"an answer that is not Synod's JSON ({exception.Message})");
+        }
+    }
+
     public static async Task<SynodClusterStatus> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.StatusCode != HttpStatusCode.OK)

@@ -186,6 +186,64 @@ public sealed class SynodClient : IDisposable
     public Task<SynodClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         RunAsync("status", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, "v1/status")), GatewayAnswers.ReadStatusAsync, cancellationToken);
 
+    /// <summary>Lists the cluster's groups, their replicas' silos and the moves under way.</summary>
+    public Task<SynodGroupList> ListGroupsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("group list", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, "v1/groups")),
+            (response, token) => GatewayAnswers.ReadJsonAsync(response, "group list", SynodClientJsonContext.Default.SynodGroupList, token), cancellationToken);
+
+    /// <summary>
+    /// Creates groups placed by the cluster's rules (distinct silos spread over failure domains,
+    /// fewest replicas first) and returns their names. Retries are safe: the request carries an id,
+    /// and a repeat is answered with the groups the first attempt made.
+    /// </summary>
+    /// <exception cref="SynodException">The cluster refused the request (code <c>directory_refused</c>: too few silos, a bad shape) or could not be reached.</exception>
+    public Task<IReadOnlyList<string>> CreateGroupsAsync(SynodGroupSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var body = new WireGroupCreateRequest(spec.Protocol, spec.Replicas, spec.Count, spec.Machine, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        return RunAsync<IReadOnlyList<string>>(
+            "group create",
+            write: false,
+            gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/groups")) { Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireGroupCreateRequest) },
+            async (response, token) => (await GatewayAnswers.ReadJsonAsync(response, "group create", SynodClientJsonContext.Default.WireGroupCreated, token).ConfigureAwait(false)).Created,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts moving the replica of <paramref name="group"/> on silo <paramref name="fromSilo"/> to
+    /// silo <paramref name="toSilo"/> (0: the cluster picks). The move is a Raft membership change
+    /// (the new replica catches up as a learner, is promoted, then the old one is removed) carried
+    /// out in the background; <see cref="ListGroupsAsync"/> shows it until it is done.
+    /// </summary>
+    public Task<SynodMove> MoveReplicaAsync(string group, int fromSilo, int toSilo = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        var body = new WireGroupMoveRequest(fromSilo, toSilo);
+        return RunAsync(
+            "group move",
+            write: false,
+            gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/groups/" + Uri.EscapeDataString(group) + "/move")) { Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireGroupMoveRequest) },
+            (response, token) => GatewayAnswers.ReadJsonAsync(response, "group move", SynodClientJsonContext.Default.SynodMove, token),
+            cancellationToken);
+    }
+
+    /// <summary>Lists the cluster's silos with their labels, load and state.</summary>
+    public Task<SynodSiloList> ListSilosAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("silo list", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, "v1/silos")),
+            (response, token) => GatewayAnswers.ReadJsonAsync(response, "silo list", SynodClientJsonContext.Default.SynodSiloList, token), cancellationToken);
+
+    /// <summary>
+    /// Marks a silo draining (<paramref name="draining"/> true): it gets no new replicas and the
+    /// cluster moves its Raft replicas away, one at a time; false undoes it.
+    /// </summary>
+    public Task<SynodSiloList> DrainSiloAsync(int silo, bool draining = true, CancellationToken cancellationToken = default) =>
+        RunAsync(
+            "silo drain",
+            write: false,
+            gateway => new HttpRequestMessage(draining ? HttpMethod.Post : HttpMethod.Delete, new Uri(gateway, "v1/silos/" + silo.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/drain")),
+            (response, token) => GatewayAnswers.ReadJsonAsync(response, "silo drain", SynodClientJsonContext.Default.SynodSiloList, token),
+            cancellationToken);
+
     /// <summary>Releases the connection pool if the client created it.</summary>
     public void Dispose()
     {

@@ -11,4 +11,10 @@ namespace Synod.Client;
 [JsonSerializable(typeof(WireError))]
 [JsonSerializable(typeof(WireCompareAndSetRequest))]
 [JsonSerializable(typeof(SynodClusterStatus))]
+[JsonSerializable(typeof(SynodGroupList))]
+[JsonSerializable(typeof(SynodSiloList))]
+[JsonSerializable(typeof(SynodMove))]
+[JsonSerializable(typeof(WireGroupCreateRequest))]
+[JsonSerializable(typeof(WireGroupCreated))]
+[JsonSerializable(typeof(WireGroupMoveRequest))]
 internal sealed partial class SynodClientJsonContext : JsonSerializerContext;

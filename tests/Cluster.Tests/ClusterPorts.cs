@@ -3,11 +3,11 @@ using System.Net.Sockets;
 
 namespace Synod.Cluster.Tests;
 
-/// <summary>Free loopback ports for a three-silo cluster's transports and HTTP APIs, found by binding port 0.</summary>
+/// <summary>Free loopback ports for the transports and HTTP APIs of up to five silos's transports and HTTP APIs, found by binding port 0.</summary>
 internal sealed class ClusterPorts
 {
-    private readonly int[] _transport = [.. Enumerable.Range(0, 3).Select(_ => FreePort())];
-    private readonly int[] _http = [.. Enumerable.Range(0, 3).Select(_ => FreePort())];
+    private readonly int[] _transport = [.. Enumerable.Range(0, 5).Select(_ => FreePort())];
+    private readonly int[] _http = [.. Enumerable.Range(0, 5).Select(_ => FreePort())];
 
     public string Transport(int silo) => $"127.0.0.1:{_transport[silo - 1]}";
 

@@ -30,9 +30,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4)
+    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null)
     {
-        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey, keyValueGroups));
+        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey, keyValueGroups, silos, zone));
         await silo._up.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return silo;
     }
@@ -45,7 +45,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         return (silo._process.ExitCode, silo.Output);
     }
 
-    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4)
+    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null)
     {
         string config = Path.Combine(dataDirectory, $"silo-{id}.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -60,7 +60,8 @@ internal sealed class SiloProcess : IAsyncDisposable
                     HttpEndpoint = ports.Http(id),
                     DataDirectory = dataDirectory,
                     KeyValueGroups = keyValueGroups,
-                    Silos = Enumerable.Range(1, 3).Select(peer => new { Id = peer, TransportEndpoint = ports.Transport(peer), HttpEndpoint = ports.Http(peer) }),
+                    Labels = zone is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["zone"] = zone },
+                    Silos = Enumerable.Range(1, silos).Select(peer => new { Id = peer, TransportEndpoint = ports.Transport(peer), HttpEndpoint = ports.Http(peer) }),
                 },
             },
         }));

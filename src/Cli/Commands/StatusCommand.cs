@@ -57,7 +57,7 @@ internal static class StatusCommand
     /// A console over the command's output. Colours and a terminal's width only when that output is
     /// the real terminal; written to a file or a pipe, the tables are plain and never wrapped.
     /// </summary>
-    private static IAnsiConsole CreateConsole(TextWriter output)
+    internal static IAnsiConsole CreateConsole(TextWriter output)
     {
         var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings

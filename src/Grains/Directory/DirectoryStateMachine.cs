@@ -7,7 +7,8 @@ namespace Synod.Grains.Directory;
 /// <summary>
 /// The meta group's state machine: the cluster directory (groups, replica placement, slot map).
 /// Deterministic: the first valid bootstrap in the log sets it; later bootstraps change nothing;
-/// an invalid one is answered with the reason and changes nothing.
+/// an invalid one is answered with the reason and changes nothing. After bootstrap,
+/// <see cref="DirectoryChanges"/> creates groups, records silos and drains, and moves replicas.
 /// </summary>
 public sealed class DirectoryStateMachine : IReplicatedStateMachine
 {
@@ -30,19 +31,40 @@ public sealed class DirectoryStateMachine : IReplicatedStateMachine
             return Result("the command does not parse");
         }
 
-        if (parsed.OperationCase != DirectoryCommand.OperationOneofCase.Bootstrap)
+        if (parsed.OperationCase == DirectoryCommand.OperationOneofCase.Bootstrap)
         {
-            return Result("unknown operation");
+            return Bootstrap(parsed.Bootstrap);
         }
 
         if (_directory is null)
         {
-            if (Validate(parsed.Bootstrap) is { } problem)
+            return Result("the directory is not bootstrapped yet");
+        }
+
+        var created = new List<string>();
+        string? rejected = parsed.OperationCase switch
+        {
+            DirectoryCommand.OperationOneofCase.CreateGroups => DirectoryChanges.CreateGroups(_directory, parsed.CreateGroups, created),
+            DirectoryCommand.OperationOneofCase.AddSilo => DirectoryChanges.AddSilo(_directory, parsed.AddSilo),
+            DirectoryCommand.OperationOneofCase.SetSiloDraining => DirectoryChanges.SetSiloDraining(_directory, parsed.SetSiloDraining),
+            DirectoryCommand.OperationOneofCase.BeginMove => DirectoryChanges.BeginMove(_directory, parsed.BeginMove),
+            DirectoryCommand.OperationOneofCase.CompleteMove => DirectoryChanges.CompleteMove(_directory, parsed.CompleteMove),
+            _ => "unknown operation",
+        };
+        return Result(rejected, created);
+    }
+
+    private byte[] Bootstrap(ClusterDirectory bootstrap)
+    {
+        if (_directory is null)
+        {
+            if (Validate(bootstrap) is { } problem)
             {
                 return Result(problem);
             }
 
-            _directory = parsed.Bootstrap.Clone();
+            _directory = bootstrap.Clone();
+            _directory.Version = Math.Max(1, _directory.Version);
         }
 
         return Result(null);
@@ -82,11 +104,29 @@ public sealed class DirectoryStateMachine : IReplicatedStateMachine
             {
                 return $"group {group.Group} has no replicas or two on one silo";
             }
+
+            if (group.Replicas.Select(r => r.Replica).Distinct().Count() != group.Replicas.Count || group.Replicas.Any(r => r.Replica == 0))
+            {
+                return $"group {group.Group} has two replicas with one id, or a replica 0";
+            }
+        }
+
+        if (directory.Silos.Select(s => s.Id).Distinct().Count() != directory.Silos.Count || directory.Silos.Any(s => s.Id < 1))
+        {
+            return "two silos share an id, or an id is below 1";
         }
 
         return directory.Groups.Select(g => g.Group).Distinct().Count() == directory.Groups.Count ? null : "two groups share a name";
     }
 
-    private byte[] Result(string? rejected) =>
-        new DirectoryResult { Directory = _directory, Rejected = rejected ?? "" }.ToByteArray();
+    private byte[] Result(string? rejected, List<string>? created = null)
+    {
+        var result = new DirectoryResult { Directory = _directory, Rejected = rejected ?? "" };
+        if (created is not null)
+        {
+            result.Created.AddRange(created);
+        }
+
+        return result.ToByteArray();
+    }
 }

@@ -23,6 +23,7 @@ public sealed class RaftReplicaGrain :
     ITickable,
     IDeferredRequestHandler<ReplicaProposal, ReplicaAnswer>,
     IDeferredRequestHandler<ReplicaRead, ReplicaAnswer>,
+    IDeferredRequestHandler<ReplicaMembershipChange, ReplicaAnswer>,
     IRequestHandler<ReplicaStatusRequest, ReplicaStatusReply>
 {
     private readonly IReplicaStore _store;
@@ -61,7 +62,7 @@ public sealed class RaftReplicaGrain :
     {
         _key = RaftReplicaKey.Parse(Id.Key);
         _durableId = new DurableReplicaId(_key.ToString());
-        if (_directory.InitialMembership(_key.Group) is null)
+        if (_directory.InitialMembership(_key.Group, _key.Replica) is null)
         {
             // Checked before touching the store, so a message for an unknown group leaves no trace.
             throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo.");
@@ -192,6 +193,55 @@ public sealed class RaftReplicaGrain :
     }
 
     /// <inheritdoc/>
+    public ValueTask<Task<ReplicaAnswer>> BeginAsync(ReplicaMembershipChange request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_node is null || _fault is not null)
+        {
+            return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
+        }
+
+        if (_node.Role != RaftRole.Leader)
+        {
+            return Answer(ReplicaAnswers.NotLeader(_node.Leader));
+        }
+
+        var replica = new ReplicaId(request.Replica);
+        Membership membership = _node.Membership;
+        (MembershipChangeKind kind, bool done) = request.Kind switch
+        {
+            ReplicaMembershipChange.Types.Kind.AddLearner => (MembershipChangeKind.AddLearner, membership.Contains(replica)),
+            ReplicaMembershipChange.Types.Kind.PromoteLearner => (MembershipChangeKind.PromoteLearner, membership.IsVoter(replica)),
+            ReplicaMembershipChange.Types.Kind.RemoveReplica => (MembershipChangeKind.RemoveReplica, !membership.Contains(replica)),
+            _ => ((MembershipChangeKind)0, false),
+        };
+        if (kind == 0 || replica.IsNone)
+        {
+            return Answer(ReplicaAnswers.Rejected("a membership change needs a kind and a replica"));
+        }
+
+        if (done)
+        {
+            // Already as asked (a repeated step of a move): OK only once everything in the log is
+            // committed, so the caller never acts on a change that could still be lost.
+            return Answer(_node.CommitIndex.Value >= _node.LastPosition.Index.Value
+                ? ReplicaAnswers.Ok(_node.CommitIndex.Value, [])
+                : ReplicaAnswers.Rejected("the log has uncommitted entries; retry", _node.Leader));
+        }
+
+        ProposeResult result = _node.ProposeMembershipChange(new MembershipChange(kind, replica));
+        if (!result.Accepted)
+        {
+            return Answer(ReplicaAnswers.ForRejection(result));
+        }
+
+        var answer = new TaskCompletionSource<ReplicaAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proposals[result.Position.Index.Value] = new PendingProposal(result.Position.Term, answer);
+        QueuePump();
+        return ValueTask.FromResult(answer.Task);
+    }
+
+    /// <inheritdoc/>
     public Task<ReplicaStatusReply> HandleAsync(ReplicaStatusRequest request, CancellationToken cancellationToken)
     {
         var reply = new ReplicaStatusReply { Group = _key.Group, Replica = _key.Replica.Value, Faulted = _fault is not null };
@@ -203,6 +253,8 @@ public sealed class RaftReplicaGrain :
             reply.Commit = node.CommitIndex.Value;
             reply.Applied = node.AppliedIndex.Value;
             reply.LastIndex = node.LastPosition.Index.Value;
+            reply.Voters.AddRange(node.Membership.Voters.Select(v => v.Value));
+            reply.Learners.AddRange(node.Membership.Learners.Select(l => l.Value));
         }
 
         return Task.FromResult(reply);
@@ -223,12 +275,12 @@ public sealed class RaftReplicaGrain :
         var random = new SplitMix64Random((ulong)Random.Shared.NextInt64());
         if (stored.IsEmpty)
         {
-            Membership voters = _directory.InitialMembership(_key.Group)
+            Membership voters = _directory.InitialMembership(_key.Group, _key.Replica)
                 ?? throw new InvalidOperationException($"Group {_key.Group} is unknown to this silo's directory.");
             return RaftNode.CreateNew(config, random, voters);
         }
 
-        Snapshot snapshot = stored.Snapshot is { } s ? DurableRaftState.DecodeSnapshot(s) : Snapshot.Initial(_directory.InitialMembership(_key.Group) ?? Membership.Empty);
+        Snapshot snapshot = stored.Snapshot is { } s ? DurableRaftState.DecodeSnapshot(s) : Snapshot.Initial(_directory.InitialMembership(_key.Group, _key.Replica) ?? Membership.Empty);
         if (stored.Snapshot is not null)
         {
             _machine!.Restore(snapshot.Data.Span);

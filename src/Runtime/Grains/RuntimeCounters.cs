@@ -9,6 +9,7 @@ internal sealed class RuntimeCounters : IDisposable
     private readonly Counter<long> _turns;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _unplaced;
     private long _turnCount;
     private long _failureCount;
     private long _droppedCount;
@@ -19,6 +20,7 @@ internal sealed class RuntimeCounters : IDisposable
         _turns = meter.CreateCounter<long>("synod.runtime.turns", "{turn}", "Activation turns completed");
         _failures = meter.CreateCounter<long>("synod.runtime.turn.failures", "{turn}", "Activation turns that threw");
         _dropped = meter.CreateCounter<long>("synod.runtime.mailbox.dropped", "{turn}", "Stream items and ticks dropped because a mailbox was full");
+        _unplaced = meter.CreateCounter<long>("synod.runtime.unplaced.dropped", "{item}", "Stream items dropped because no silo hosts their consumer (a replica that moved away)");
     }
 
     public long Turns => Interlocked.Read(ref _turnCount);
@@ -44,6 +46,8 @@ internal sealed class RuntimeCounters : IDisposable
         Interlocked.Increment(ref _droppedCount);
         _dropped.Add(1, new KeyValuePair<string, object?>("kind", Name(kind)));
     }
+
+    public void Unplaced() => _unplaced.Add(1);
 
     public void Dispose() => _ownedMeter?.Dispose();
 

@@ -179,6 +179,14 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
         if (_cluster is { } cluster && cluster.Placement(consumer) is var silo && silo != cluster.Self)
         {
+            if (!cluster.Transport.IsPeer(silo))
+            {
+                // No silo hosts the consumer (a replica removed from its group): at-most-once
+                // delivery allows the drop, and the sender stops once it learns of the removal.
+                _counters.Unplaced();
+                return false;
+            }
+
             return cluster.Transport.TrySend(silo, new TransportMessage
             {
                 Kind = RemoteKinds.StreamPrefix + item.Descriptor.FullName,
@@ -204,6 +212,11 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         try
         {
             var message = new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
+            if (!cluster.Transport.IsPeer(silo))
+            {
+                throw new GrainCallException(grain, silo, "no silo of the cluster hosts it");
+            }
+
             if (cluster.Transport.GetPeerStatus(silo).State != PeerState.Up)
             {
                 throw new GrainCallException(grain, silo, "the silo is down (it stopped answering heartbeats)");
@@ -232,14 +245,42 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     /// </summary>
     internal void Retire(GrainId id)
     {
+        if (TryRemoveActivation(id, out Activation? activation))
+        {
+            Track(activation.DeactivateAsync());
+            RuntimeLog.Retired(_logger, id);
+        }
+    }
+
+    /// <summary>
+    /// Deactivates one grain now — it runs what it has queued, then its deactivation turn — and
+    /// completes when that is done; at once when the grain is not active here. A later message or
+    /// call activates it anew.
+    /// </summary>
+    public Task DeactivateAsync(GrainId id)
+    {
+        if (!TryRemoveActivation(id, out Activation? activation))
+        {
+            return Task.CompletedTask;
+        }
+
+        Task done = activation.DeactivateAsync();
+        Track(done);
+        RuntimeLog.Retired(_logger, id);
+        return done;
+    }
+
+    private bool TryRemoveActivation(GrainId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Activation? activation)
+    {
+        activation = null;
         if (!_activations.TryGetValue(id, out Lazy<Activation>? lazy) || !lazy.IsValueCreated
             || !_activations.TryRemove(new KeyValuePair<GrainId, Lazy<Activation>>(id, lazy)))
         {
-            return;
+            return false;
         }
 
-        Track(lazy.Value.DeactivateAsync());
-        RuntimeLog.Retired(_logger, id);
+        activation = lazy.Value;
+        return true;
     }
 
     /// <summary>Keeps a background task (a served call, a retiring activation) until it ends; shutdown awaits what is left.</summary>

@@ -43,8 +43,11 @@ public sealed class SiloTransport : IAsyncDisposable
 
     private readonly SiloEndpoint _self;
     private readonly TransportContext _context;
-    private readonly FrozenDictionary<SiloId, PeerLink> _links;
-    private readonly PeerLink[] _linksById;
+    // Copied on write (peers are added while the cluster grows, never removed); readers take the
+    // current instance without a lock.
+    private volatile FrozenDictionary<SiloId, PeerLink> _links;
+    private volatile PeerLink[] _linksById;
+    private readonly Lock _peersLock = new();
     private readonly Handshake _handshake;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TransportMetrics _metrics;
@@ -151,10 +154,13 @@ public sealed class SiloTransport : IAsyncDisposable
         _localEndpoint = listen!.IPEndPoint!;
         TransportLog.Listening(_context.Logger, Self, _localEndpoint);
 
-        _connections = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), _loggerFactory.CreateLogger<SocketConnectionContextFactory>());
-        foreach (PeerLink link in _linksById.Where(link => link.ThisSideDials))
+        lock (_peersLock)
         {
-            _dialers.Add(new PeerDialer(link, _context, _handshake, _connections).RunAsync());
+            _connections = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), _loggerFactory.CreateLogger<SocketConnectionContextFactory>());
+            foreach (PeerLink link in _linksById.Where(link => link.ThisSideDials))
+            {
+                _dialers.Add(new PeerDialer(link, _context, _handshake, _connections).RunAsync());
+            }
         }
 
         TimeSpan interval = _context.Options.HeartbeatInterval;
@@ -201,6 +207,46 @@ public sealed class SiloTransport : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Adds a silo that joined the cluster after this transport was built: it is dialed (when its
+    /// id is higher) or accepted from now on. False when it is already a peer (endpoints of a known
+    /// peer do not change while the transport runs).
+    /// </summary>
+    /// <exception cref="ArgumentException">The peer is this silo.</exception>
+    public bool AddPeer(SiloEndpoint peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (peer.Id == Self)
+        {
+            throw new ArgumentException($"Silo {Self} cannot be its own peer.", nameof(peer));
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        lock (_peersLock)
+        {
+            if (_links.ContainsKey(peer.Id))
+            {
+                return false;
+            }
+
+            var link = new PeerLink(peer, _context);
+            PeerLink[] links = [.. _linksById, link];
+            Array.Sort(links, (a, b) => a.Peer.CompareTo(b.Peer));
+            _linksById = links;
+            _links = links.ToFrozenDictionary(l => l.Peer);
+            if (_connections is not null && link.ThisSideDials)
+            {
+                _dialers.Add(new PeerDialer(link, _context, _handshake, _connections).RunAsync());
+            }
+
+            TransportLog.PeerAdded(_context.Logger, Self, peer.Id, peer.Endpoint);
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="peer"/> is a peer of this silo.</summary>
+    public bool IsPeer(SiloId peer) => _links.ContainsKey(peer);
+
     /// <summary>A peer's status.</summary>
     /// <exception cref="ArgumentException">The silo is not a peer of this one.</exception>
     public PeerStatus GetPeerStatus(SiloId peer) =>
@@ -231,7 +277,13 @@ public sealed class SiloTransport : IAsyncDisposable
             _server.Dispose();
         }
 
-        await Task.WhenAll(_dialers).ConfigureAwait(false);
+        Task[] dialers;
+        lock (_peersLock)
+        {
+            dialers = [.. _dialers];
+        }
+
+        await Task.WhenAll(dialers).ConfigureAwait(false);
         _connections?.Dispose();
         if (_services is not null)
         {

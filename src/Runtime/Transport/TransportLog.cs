@@ -53,4 +53,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 5115, Level = LogLevel.Debug, Message = "Silo {Silo}: {Remote} (claimed silo {Claimed}) closed the connection during the handshake: {Reason}")]
     public static partial void ConnectionClosedInHandshake(ILogger logger, SiloId silo, EndPoint? remote, SiloId? claimed, string reason);
+
+    [LoggerMessage(EventId = 5116, Level = LogLevel.Information, Message = "Silo {Silo}: silo {Peer} at {Endpoint} joined as a peer")]
+    public static partial void PeerAdded(ILogger logger, SiloId silo, SiloId peer, System.Net.IPEndPoint endpoint);
 }

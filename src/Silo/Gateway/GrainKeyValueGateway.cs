@@ -145,6 +145,13 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
             (replica, token) => replica.InvokeAsync<ReplicaProposal, ReplicaAnswer>(new ReplicaProposal { Command = ByteString.CopyFrom(command) }, token),
             cancellationToken);
 
+    /// <summary>Asks the group's leader for a single-server membership change; null when it does not answer in time.</summary>
+    public Task<ReplicaAnswer?> ChangeMembershipAsync(string group, ReplicaMembershipChange change, CancellationToken cancellationToken) =>
+        CallLeaderAsync(
+            group,
+            (replica, token) => replica.InvokeAsync<ReplicaMembershipChange, ReplicaAnswer>(change, token),
+            cancellationToken);
+
     /// <summary>Calls the group's leader until it answers OK or Rejected; null when the deadline passes.</summary>
     private async Task<ReplicaAnswer?> CallLeaderAsync(string group, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
     {
@@ -164,7 +171,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
                     // progress): wait and try again until the deadline.
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                     continue;
-                case ReplicaAnswer.Types.Status.NotLeader when answer.LeaderHint is >= 1 and <= ClusterLayout.Replicas && answer.LeaderHint != replica:
+                case ReplicaAnswer.Types.Status.NotLeader when answer.LeaderHint != replica && layout.Current.ReplicasOf(group).Contains(answer.LeaderHint):
                     replica = answer.LeaderHint;
                     continue;
                 case ReplicaAnswer.Types.Status.UnknownOutcome:
@@ -172,7 +179,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
                     await Task.Delay(10, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
-                    replica = (replica % ClusterLayout.Replicas) + 1;
+                    replica = NextReplica(group, replica);
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                     break;
             }
@@ -217,8 +224,34 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     {
         lock (_leaders)
         {
-            return _leaders.GetValueOrDefault(group, 1UL);
+            if (_leaders.TryGetValue(group, out ulong known))
+            {
+                return known;
+            }
         }
+
+        return NextReplica(group, 0);
+    }
+
+    // The group's next replica after this one in id order, wrapping around (its replica ids
+    // change as replicas move).
+    private ulong NextReplica(string group, ulong replica)
+    {
+        IReadOnlyList<ulong> replicas = layout.Current.ReplicasOf(group);
+        if (replicas.Count == 0)
+        {
+            return 1;
+        }
+
+        foreach (ulong id in replicas)
+        {
+            if (id > replica)
+            {
+                return id;
+            }
+        }
+
+        return replicas[0];
     }
 
     private void Remember(string group, ulong replica)

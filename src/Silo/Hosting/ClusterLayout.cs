@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Synod.Consensus.Raft;
+using Synod.Grains.Directory;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Raft;
@@ -9,32 +9,50 @@ using Synod.Runtime.Transport;
 namespace Synod.Silo.Hosting;
 
 /// <summary>
-/// Where groups and keys live, read from the cluster directory the meta group keeps: the meta
-/// group's three replicas on the first three silos; every other group's replicas where the
-/// directory puts them; a key's group by a stable hash of the key over the directory's slots.
+/// Where silos, groups and keys live, read from the cluster directory the meta group keeps: the
+/// meta group's three replicas on the three lowest-id silos of the configuration; every other
+/// group's replicas where the directory puts them; a key's group by a stable hash of the key over
+/// the directory's slots. Immutable: a newer directory makes a new layout.
 /// </summary>
 public sealed class ClusterLayout
 {
     /// <summary>Hash slots keys map to.</summary>
     public const int Slots = 16_384;
 
-    /// <summary>Replicas per group.</summary>
+    /// <summary>Replicas of the meta group, and of the groups a new cluster is bootstrapped with.</summary>
     public const int Replicas = 3;
 
     /// <summary>The group that keeps the directory.</summary>
     public const string MetaGroup = "meta";
 
+    private static readonly GroupPlacement NoGroup = new();
+
     private readonly Dictionary<string, GroupPlacement> _groups;
+    private readonly Dictionary<int, SiloRecord> _silos;
+    private readonly GroupPlacement _meta;
     private readonly string[] _slotOwners;
 
-    /// <summary>Reads a directory (validated by the meta group's state machine) for a cluster of <paramref name="silos"/>.</summary>
-    public ClusterLayout(ClusterDirectory directory, IReadOnlyList<int> silos)
+    /// <summary>
+    /// Reads a directory (validated by the meta group's state machine). <paramref name="configured"/>
+    /// are the silos of this silo's configuration: they place the meta group and stand in for the
+    /// directory's silo list when it has none.
+    /// </summary>
+    public ClusterLayout(ClusterDirectory directory, IReadOnlyList<SiloRecord> configured)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(configured);
         Directory = directory;
-        Silos = [.. silos.Order()];
+        IEnumerable<SiloRecord> silos = directory.Silos.Count > 0 ? directory.Silos.Concat(configured.Where(c => directory.Silos.All(d => d.Id != c.Id))) : configured;
+        _silos = silos.ToDictionary(s => s.Id);
+        Silos = [.. _silos.Keys.Order()];
         _groups = directory.Groups.ToDictionary(g => g.Group, StringComparer.Ordinal);
         _slotOwners = [.. directory.SlotGroups.Select(index => directory.Groups[(int)index].Group)];
+        int[] metaSilos = [.. configured.Select(s => s.Id).Order().Take(Replicas)];
+        _meta = new GroupPlacement { Group = MetaGroup, Protocol = "raft", Machine = "directory", InitialReplicas = Replicas };
+        for (int r = 0; r < metaSilos.Length; r++)
+        {
+            _meta.Replicas.Add(new ReplicaPlacement { Replica = (ulong)(r + 1), Silo = metaSilos[r] });
+        }
     }
 
     /// <summary>The directory this layout reads.</summary>
@@ -43,31 +61,29 @@ public sealed class ClusterLayout
     /// <summary>The silo ids, sorted.</summary>
     public IReadOnlyList<int> Silos { get; }
 
-    /// <summary>Every key-value group.</summary>
+    /// <summary>Every group of the directory (not the meta group), in directory order.</summary>
     public IEnumerable<string> Groups => Directory.Groups.Select(g => g.Group);
 
-    /// <summary>The voters every group starts with.</summary>
+    /// <summary>The voters every group of a new cluster starts with.</summary>
     public static Membership Voters { get; } = Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
 
     /// <summary>
-    /// The directory a new cluster is bootstrapped with: groups <c>kv-0 … kv-{n-1}</c>, replica r
-    /// of group g on silo ((r − 1 + g) mod silos) + 1 (distinct silos), slot s owned by group s mod n.
+    /// The directory a new cluster is bootstrapped with: its silos, key-value groups
+    /// <c>kv-0 … kv-{n-1}</c> of three replicas placed by <see cref="PlacementPolicy"/> (distinct
+    /// silos, spread over failure domains, fewest replicas first), slot s owned by group s mod n.
     /// </summary>
-    public static ClusterDirectory Initial(int groups, IReadOnlyList<int> silos)
+    public static ClusterDirectory Initial(int groups, IEnumerable<SiloRecord> silos)
     {
-        int[] sorted = [.. silos.Order()];
-        var directory = new ClusterDirectory { Slots = Slots };
-        for (int g = 0; g < groups; g++)
+        var directory = new ClusterDirectory { Slots = Slots, Version = 1 };
+        directory.Silos.AddRange(silos.OrderBy(s => s.Id).Select(s => s.Clone()));
+        var created = new List<string>();
+        string? problem = DirectoryChanges.CreateGroups(directory, new CreateGroups { Protocol = "raft", Machine = "kv", Replicas = Replicas, Count = (uint)groups }, created);
+        if (problem is not null)
         {
-            var placement = new GroupPlacement { Group = $"kv-{g.ToString(CultureInfo.InvariantCulture)}", Protocol = "raft" };
-            for (int r = 1; r <= Replicas; r++)
-            {
-                placement.Replicas.Add(new ReplicaPlacement { Replica = (ulong)r, Silo = sorted[(r - 1 + g) % sorted.Length] });
-            }
-
-            directory.Groups.Add(placement);
+            throw new InvalidOperationException($"Cannot lay out a new cluster: {problem}.");
         }
 
+        directory.Version = 1;
         directory.SlotGroups.AddRange(Enumerable.Range(0, Slots).Select(slot => (uint)(slot % groups)));
         return directory;
     }
@@ -75,23 +91,43 @@ public sealed class ClusterLayout
     /// <summary>Whether the group exists in this layout (the meta group always does).</summary>
     public bool HasGroup(string group) => group == MetaGroup || _groups.ContainsKey(group);
 
+    /// <summary>The group's placement (the meta group's by rule); an empty placement for an unknown group.</summary>
+    public GroupPlacement Group(string group) => group == MetaGroup ? _meta : _groups.GetValueOrDefault(group, NoGroup);
+
+    /// <summary>The replica ids of <paramref name="group"/>, ascending.</summary>
+    public IReadOnlyList<ulong> ReplicasOf(string group) => [.. Group(group).Replicas.Select(r => r.Replica).Order()];
+
+    /// <summary>The silo record of <paramref name="silo"/>, or null when it is not a member.</summary>
+    public SiloRecord? Silo(int silo) => _silos.GetValueOrDefault(silo);
+
     /// <summary>The group that holds <paramref name="key"/>.</summary>
     public string GroupOf(ReadOnlySpan<byte> key) => _slotOwners[Slot(key) % (uint)_slotOwners.Length];
 
-    /// <summary>The silo that hosts replica <paramref name="replica"/> of <paramref name="group"/>.</summary>
-    public SiloId SiloOf(string group, ReplicaId replica)
+    /// <summary>The silo that hosts replica <paramref name="replica"/> of <paramref name="group"/>, or none (0) when no silo does.</summary>
+    public SiloId SiloOf(string group, ReplicaId replica) =>
+        Group(group).Replicas.FirstOrDefault(r => r.Replica == replica.Value) is { } found ? new SiloId(found.Silo) : new SiloId(0);
+
+    /// <summary>
+    /// The voters a replica starts with when it has no durable state: the group's initial replicas
+    /// for one of them; none for a replica that joined later (it learns the membership from the
+    /// leader); null when the replica is not in the layout.
+    /// </summary>
+    public Membership? InitialMembership(string group, ReplicaId replica)
     {
-        if (group == MetaGroup)
+        GroupPlacement placement = Group(group);
+        if (placement.Replicas.FirstOrDefault(r => r.Replica == replica.Value) is not { } found)
         {
-            return new SiloId(Silos[(int)(replica.Value - 1) % Silos.Count]);
+            return null;
         }
 
-        return _groups.TryGetValue(group, out GroupPlacement? placement) && placement.Replicas.FirstOrDefault(r => r.Replica == replica.Value) is { } found
-            ? new SiloId(found.Silo)
-            : new SiloId(Silos[0]);
+        uint initial = placement.InitialReplicas == 0 ? Replicas : placement.InitialReplicas;
+        return found.Joined ? Membership.Empty : Membership.Create(Enumerable.Range(1, (int)initial).Select(r => new ReplicaId((ulong)r)));
     }
 
-    /// <summary>Placement of grains: a replica on its silo; anything else on the first silo.</summary>
+    /// <summary>
+    /// Placement of grains: a replica on its silo; a replica no silo hosts on none (calls to it
+    /// fail); anything else on the lowest-id silo.
+    /// </summary>
     public SiloId Place(GrainId grain) =>
         grain.Type.Value == RaftReplicaKey.GrainType && RaftReplicaKey.Parse(grain.Key) is var key
             ? SiloOf(key.Group, key.Replica)

@@ -8,7 +8,7 @@ namespace Synod.Silo.Hosting;
 /// <summary>The groups a silo knows: the meta group (directory state machine) and every key-value group of the layout in force.</summary>
 internal sealed class KeyValueGroupDirectory(LayoutHolder layout) : IRaftGroupDirectory
 {
-    public Membership? InitialMembership(string group) => layout.Current.HasGroup(group) ? ClusterLayout.Voters : null;
+    public Membership? InitialMembership(string group, ReplicaId replica) => layout.Current.InitialMembership(group, replica);
 
     public IReplicatedStateMachine CreateStateMachine(string group) =>
         group == ClusterLayout.MetaGroup ? new DirectoryStateMachine() : new KvReplicatedStateMachine(new KvStateMachineConfig());

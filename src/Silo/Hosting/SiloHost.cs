@@ -22,13 +22,19 @@ public sealed class SiloHost : IAsyncDisposable
 {
     private readonly SiloOptions _options;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
     private AdoNetReplicaStore? _store;
     private SiloRuntime? _runtime;
     private SiloTransport? _transport;
     private GrainKeyValueGateway? _gateway;
     private WebApplication? _http;
     private LayoutHolder? _layout;
+    private ClusterAdmin? _admin;
     private Task? _directory;
+    private Task? _mover;
+    private SiloRecord[] _configured = [];
+    private readonly Lock _adoptLock = new();
+    private readonly List<Task> _retiring = [];
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
@@ -36,6 +42,7 @@ public sealed class SiloHost : IAsyncDisposable
     {
         _options = options;
         _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SiloHost>();
     }
 
     /// <summary>Where the silo serves its HTTP API.</summary>
@@ -49,8 +56,8 @@ public sealed class SiloHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         SiloPeerOptions[] silos = Silos();
-        int[] siloIds = [.. silos.Select(s => s.Id)];
-        _layout = new LayoutHolder(new ClusterLayout(ClusterLayout.Initial(_options.KeyValueGroups, siloIds), siloIds));
+        _configured = [.. silos.Select(Record)];
+        _layout = new LayoutHolder(new ClusterLayout(ClusterLayout.Initial(_options.KeyValueGroups, _configured), _configured));
         _store = AdoNetReplicaStore.OpenSqlite(
             new SqliteReplicaStoreOptions { Path = Path.Combine(_options.DataDirectory, $"silo-{_options.Id}.db") }, _loggerFactory);
         await _store.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -73,45 +80,85 @@ public sealed class SiloHost : IAsyncDisposable
         _runtime.Start();
 
         _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
-        _http = BuildHttp(_gateway);
+        _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);
+        _http = BuildHttp(_gateway, _admin);
         await StartOrExplainAsync(() => _http.StartAsync(cancellationToken), _options.HttpEndpoint).ConfigureAwait(false);
 
         // Not awaited here: the meta group needs a quorum of silos, which may start after this one.
-        _directory = Task.Run(() => AdoptDirectoryAsync(_stopping.Token), CancellationToken.None);
+        var sync = new DirectorySync(_gateway, _layout, Record(silos.First(s => s.Id == _options.Id)), _configured, _options.ClusterKey, Adopt, _logger);
+        _directory = Task.Run(() => sync.RunAsync(_stopping.Token), CancellationToken.None);
+        var mover = new ReplicaMover(_gateway, _layout, LeadsMeta, Adopt, _options.Id, _options.AutoRebalance, _logger);
+        _mover = Task.Run(() => mover.RunAsync(_stopping.Token), CancellationToken.None);
     }
 
     /// <summary>True once this silo routes by the meta group's directory.</summary>
     public bool UsesDirectory => _layout?.FromDirectory ?? false;
 
     /// <summary>
-    /// Reads the cluster directory from the meta group, bootstrapping it with this silo's
-    /// configured layout when the cluster is new (the first bootstrap in the log wins), then routes
-    /// by it and activates the replicas it places here.
+    /// Routes by <paramref name="directory"/> when it is newer than the one in force (the first
+    /// one from the meta group always): joined silos become transport peers, replicas newly placed
+    /// here are activated, and replicas no longer placed here are deactivated and their storage
+    /// deleted (a move completed: the group no longer counts on them).
     /// </summary>
-    private async Task AdoptDirectoryAsync(CancellationToken cancellationToken)
+    private void Adopt(ClusterDirectory directory)
     {
-        LayoutHolder layout = _layout!;
-        byte[] bootstrap = new DirectoryCommand { Bootstrap = layout.Current.Directory }.ToByteArray();
-        while (!cancellationToken.IsCancellationRequested)
+        lock (_adoptLock)
         {
-            ReplicaAnswer? answer = await _gateway!.ReadGroupAsync(ClusterLayout.MetaGroup, [], cancellationToken).ConfigureAwait(false);
-            ClusterDirectory? directory = answer is { Status: ReplicaAnswer.Types.Status.Ok } ? DirectoryResult.Parser.ParseFrom(answer.Result).Directory : null;
-            if (answer is { Status: ReplicaAnswer.Types.Status.Ok } && directory is null)
+            LayoutHolder holder = _layout!;
+            ClusterLayout old = holder.Current;
+            if (holder.FromDirectory && directory.Version <= old.Directory.Version)
             {
-                ReplicaAnswer? proposed = await _gateway.ProposeAsync(ClusterLayout.MetaGroup, bootstrap, cancellationToken).ConfigureAwait(false);
-                directory = proposed is { Status: ReplicaAnswer.Types.Status.Ok } ? DirectoryResult.Parser.ParseFrom(proposed.Result).Directory : null;
-            }
-
-            if (directory is not null)
-            {
-                layout.Current = new ClusterLayout(directory, layout.Current.Silos);
-                layout.FromDirectory = true;
-                ActivateLocalReplicas(metaOnly: false);
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            var layout = new ClusterLayout(directory, _configured);
+            foreach (int silo in layout.Silos.Where(s => s != _options.Id && !_transport!.IsPeer(new SiloId(s))))
+            {
+                _transport!.AddPeer(new SiloEndpoint(new SiloId(silo), ParseEndpoint(layout.Silo(silo)!.TransportEndpoint)));
+            }
+
+            holder.Current = layout;
+            holder.FromDirectory = true;
+            ActivateLocalReplicas(metaOnly: false);
+            GrainId[] gone = [.. LocalRaftReplicas(old).Except(LocalRaftReplicas(layout))];
+            if (gone.Length > 0)
+            {
+                _retiring.Add(RetireAsync(gone));
+            }
         }
+    }
+
+    private async Task RetireAsync(GrainId[] replicas)
+    {
+        foreach (GrainId replica in replicas)
+        {
+            await _runtime!.DeactivateAsync(replica).ConfigureAwait(false);
+            await _store!.DeleteReplicaAsync(new Runtime.Storage.DurableReplicaId(replica.Key), CancellationToken.None).ConfigureAwait(false);
+            SiloHostLog.ReplicaRetired(_logger, _options.Id, replica.Key);
+        }
+    }
+
+    private IEnumerable<GrainId> LocalRaftReplicas(ClusterLayout layout) =>
+        layout.Directory.Groups
+            .Where(g => g.Protocol is "raft" or "")
+            .SelectMany(g => g.Replicas.Where(r => r.Silo == _options.Id).Select(r => ClusterLayout.ReplicaGrain(g.Group, r.Replica)));
+
+    private bool IsUp(int silo) =>
+        silo == _options.Id || (_transport!.IsPeer(new SiloId(silo)) && _transport.GetPeerStatus(new SiloId(silo)).State == PeerState.Up);
+
+    /// <summary>Whether this silo's meta replica leads the meta group (then its mover acts).</summary>
+    private bool LeadsMeta()
+    {
+        ReplicaPlacement? local = _layout!.Current.Group(ClusterLayout.MetaGroup).Replicas.FirstOrDefault(r => r.Silo == _options.Id);
+        return local is not null
+            && _runtime!.GetOrActivate(ClusterLayout.ReplicaGrain(ClusterLayout.MetaGroup, local.Replica)) is RaftReplicaGrain { Status.Role: Consensus.Raft.RaftRole.Leader };
+    }
+
+    private SiloRecord Record(SiloPeerOptions silo)
+    {
+        var record = new SiloRecord { Id = silo.Id, TransportEndpoint = silo.TransportEndpoint, HttpEndpoint = silo.HttpEndpoint };
+        record.Labels.Add(silo.Id == _options.Id ? _options.Labels : silo.Labels);
+        return record;
     }
 
     /// <summary>The cluster as this silo sees it.</summary>
@@ -119,23 +166,31 @@ public sealed class SiloHost : IAsyncDisposable
     {
         SiloRuntime runtime = _runtime ?? throw new InvalidOperationException("The silo is not started.");
         ClusterLayout layout = _layout!.Current;
-        var silos = Silos().Select(s => new SiloStatus(
-            s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            s.HttpEndpoint,
-            s.Id == _options.Id || _transport!.GetPeerStatus(new SiloId(s.Id)).State == PeerState.Up)).ToList();
-        var groups = new List<GroupStatus>();
-        foreach (string group in layout.Groups.Prepend(ClusterLayout.MetaGroup))
-        {
-            var replicas = new List<ReplicaStatus>();
-            for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
-            {
-                string silo = layout.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).ToString();
-                ReplicaStatus status = await ReplicaStatusAsync(runtime, group, replica, silo, cancellationToken).ConfigureAwait(false);
-                replicas.Add(status);
-            }
+        var silos = layout.Silos.Select(id => new SiloStatus(
+            id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            layout.Silo(id)!.HttpEndpoint,
+            IsUp(id))).ToList();
+        GroupPlacement[] placements = [layout.Group(ClusterLayout.MetaGroup), .. layout.Directory.Groups.Where(g => g.Protocol is "raft" or "")];
 
-            groups.Add(new GroupStatus(group, group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas));
-        }
+        // Every replica is asked at once (bounded), so a status of many groups costs one round
+        // trip rather than one per replica.
+        using var limit = new SemaphoreSlim(64);
+        GroupStatus[] groups = await Task.WhenAll(placements.Select(async placement =>
+        {
+            ReplicaStatus[] replicas = await Task.WhenAll(placement.Replicas.OrderBy(r => r.Replica).Select(async r =>
+            {
+                await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ReplicaStatusAsync(runtime, placement.Group, r.Replica, r.Silo.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    limit.Release();
+                }
+            })).ConfigureAwait(false);
+            return new GroupStatus(placement.Group, placement.Group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas);
+        })).ConfigureAwait(false);
 
         return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
     }
@@ -144,17 +199,30 @@ public sealed class SiloHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_directory is not null)
+        foreach (Task? loop in new[] { _directory, _mover })
         {
+            if (loop is null)
+            {
+                continue;
+            }
+
             try
             {
-                await _directory.ConfigureAwait(false);
+                await loop.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                // Stopped before the directory was read: nothing to undo.
+                // The loop stopped on the host's cancellation: nothing to undo.
             }
         }
+
+        Task[] retiring;
+        lock (_adoptLock)
+        {
+            retiring = [.. _retiring];
+        }
+
+        await Task.WhenAll(retiring).ConfigureAwait(false);
 
         if (_http is not null)
         {
@@ -202,24 +270,24 @@ public sealed class SiloHost : IAsyncDisposable
     private void ActivateLocalReplicas(bool metaOnly)
     {
         ClusterLayout layout = _layout!.Current;
-        foreach (string group in metaOnly ? [ClusterLayout.MetaGroup] : layout.Groups.Prepend(ClusterLayout.MetaGroup))
+        IEnumerable<GroupPlacement> groups = metaOnly
+            ? [layout.Group(ClusterLayout.MetaGroup)]
+            : [layout.Group(ClusterLayout.MetaGroup), .. layout.Directory.Groups.Where(g => g.Protocol is "raft" or "")];
+        foreach (GroupPlacement group in groups)
         {
-            for (ulong replica = 1; replica <= ClusterLayout.Replicas; replica++)
+            foreach (ReplicaPlacement replica in group.Replicas.Where(r => r.Silo == _options.Id))
             {
-                GrainId grain = ClusterLayout.ReplicaGrain(group, replica);
-                if (layout.Place(grain).Value == _options.Id)
-                {
-                    _runtime!.GetOrActivate(grain);
-                }
+                _runtime!.GetOrActivate(ClusterLayout.ReplicaGrain(group.Group, replica.Replica));
             }
         }
     }
 
-    private WebApplication BuildHttp(IKeyValueGateway gateway)
+    private WebApplication BuildHttp(IKeyValueGateway gateway, ClusterAdmin admin)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton(admin);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();
         SiloHttp.Map(app, DirectoryJson);
@@ -234,7 +302,6 @@ public sealed class SiloHost : IAsyncDisposable
     private string DirectoryJson()
     {
         ClusterLayout layout = _layout!.Current;
-        Dictionary<int, string> http = Silos().ToDictionary(s => s.Id, s => s.HttpEndpoint);
         using var buffer = new MemoryStream();
         using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
         {
@@ -248,10 +315,9 @@ public sealed class SiloHost : IAsyncDisposable
                 json.WriteStartObject();
                 json.WriteString("group", group);
                 json.WriteStartArray("gateways");
-                IEnumerable<ulong> order = Enumerable.Range(1, ClusterLayout.Replicas).Select(r => (ulong)r).OrderBy(r => r == leader ? 0 : 1);
-                foreach (ulong replica in order)
+                foreach (ReplicaPlacement replica in layout.Group(group).Replicas.OrderBy(r => r.Replica == leader ? 0 : 1).ThenBy(r => r.Replica))
                 {
-                    json.WriteStringValue(http[layout.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).Value]);
+                    json.WriteStringValue(layout.Silo(replica.Silo)?.HttpEndpoint ?? "");
                 }
 
                 json.WriteEndArray();

@@ -30,9 +30,19 @@ public sealed class SiloOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Key-value groups of the cluster (kv-0 … kv-{n-1}), each with three replicas. Default 4.</summary>
+    /// <summary>Key-value groups a new cluster is bootstrapped with (kv-0 … kv-{n-1}), each with three replicas. Default 64.</summary>
     [Range(1, 4096)]
-    public int KeyValueGroups { get; set; } = 4;
+    public int KeyValueGroups { get; set; } = 64;
+
+    /// <summary>This silo's failure-domain labels (for example <c>zone</c>, <c>rack</c>); a group's replicas spread over distinct values.</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>
+    /// Whether the silo hosting the meta group's leader moves replicas on its own: from draining
+    /// silos, and from the most to the least loaded silo while they differ by two or more (after a
+    /// silo joins). Default true.
+    /// </summary>
+    public bool AutoRebalance { get; set; } = true;
 
     /// <summary>Every silo of the cluster, this one included.</summary>
     public List<SiloPeerOptions> Silos { get; set; } = [];

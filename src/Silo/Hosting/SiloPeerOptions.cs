@@ -11,4 +11,7 @@ public sealed class SiloPeerOptions
 
     /// <summary>Its HTTP API, http://host:port.</summary>
     public string HttpEndpoint { get; set; } = "";
+
+    /// <summary>Its failure-domain labels as a new cluster's directory records them (each silo then records its own).</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
 }

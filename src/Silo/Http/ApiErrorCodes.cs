@@ -22,4 +22,7 @@ internal static class ApiErrorCodes
     public const string Unavailable = "unavailable";
     public const string ShuttingDown = "shutting_down";
     public const string Internal = "internal";
+    public const string MoveInvalid = "move_invalid";
+    public const string DirectoryRefused = "directory_refused";
+    public const string ProofInvalid = "proof_invalid";
 }

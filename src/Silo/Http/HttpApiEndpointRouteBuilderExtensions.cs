@@ -27,6 +27,10 @@ public static class HttpApiEndpointRouteBuilderExtensions
         api.MapDelete("/kv/{key}", keyValue.DeleteAsync);
         api.MapPost("/kv/{key}/cas", compareAndSet.PostAsync);
         api.MapGet("/status", StatusEndpoint.GetAsync);
+        if (endpoints.ServiceProvider.GetService(typeof(ClusterAdmin)) is not null)
+        {
+            AdminEndpoints.Map(api);
+        }
 
         // Lowest precedence: only what nothing above matched, including a known path with the wrong method.
         api.Map("/{**path}", FallbackEndpoint.Handle);

@@ -19,4 +19,8 @@ namespace Synod.Silo.Http;
 [JsonSerializable(typeof(CompareAndSetRequest))]
 [JsonSerializable(typeof(CompareAndSetMismatchResponse))]
 [JsonSerializable(typeof(ClusterStatus))]
+[JsonSerializable(typeof(GroupCreateRequest))]
+[JsonSerializable(typeof(GroupCreateResponse))]
+[JsonSerializable(typeof(GroupMoveRequest))]
+[JsonSerializable(typeof(GroupMoveResponse))]
 internal sealed partial class HttpApiJsonContext : JsonSerializerContext;

@@ -202,7 +202,7 @@ public sealed class KvAcrossSilosTests
 
     private sealed class SingleGroup(KvReplicatedStateMachine machine) : IRaftGroupDirectory
     {
-        public Membership? InitialMembership(string group) => Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
+        public Membership? InitialMembership(string group, ReplicaId replica) => Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
 
         public IReplicatedStateMachine CreateStateMachine(string group) => machine;
     }

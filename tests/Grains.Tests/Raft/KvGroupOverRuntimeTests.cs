@@ -83,7 +83,7 @@ public sealed class KvGroupOverRuntimeTests
 
     private sealed class KvDirectory : IRaftGroupDirectory
     {
-        public Membership? InitialMembership(string group) => Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
+        public Membership? InitialMembership(string group, ReplicaId replica) => Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
 
         public IReplicatedStateMachine CreateStateMachine(string group) => new KvReplicatedStateMachine(new KvStateMachineConfig());
     }

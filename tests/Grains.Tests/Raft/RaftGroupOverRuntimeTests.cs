@@ -194,7 +194,7 @@ public sealed class RaftGroupOverRuntimeTests
     {
         private readonly TestDirectory _inner = new();
 
-        public Synod.Consensus.Raft.Membership? InitialMembership(string group) => _inner.InitialMembership(group);
+        public Synod.Consensus.Raft.Membership? InitialMembership(string group, Synod.Consensus.Raft.ReplicaId replica) => _inner.InitialMembership(group, replica);
 
         public IReplicatedStateMachine CreateStateMachine(string group)
         {
