@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Synod.Silo.Hosting;
 
-// dotnet run --project src/Silo                  the three-silo development cluster in this process
+// dotnet run --project src/Silo                  the four-silo development cluster in this process
 // dotnet run --project src/Silo -- --config F    one silo, configured by F (JSON) and Synod__Silo__* variables
 IConfiguration configuration = new ConfigurationBuilder()
     .AddCommandLine(args, new Dictionary<string, string> { ["--config"] = "ConfigFile" })

@@ -30,9 +30,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null)
+    public static async Task<SiloProcess> StartAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null, string byzantine = "")
     {
-        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey, keyValueGroups, silos, zone));
+        SiloProcess silo = Launch(id, await WriteConfigAsync(id, ports, dataDirectory, clusterKey, keyValueGroups, silos, zone, byzantine));
         await silo._up.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return silo;
     }
@@ -45,7 +45,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         return (silo._process.ExitCode, silo.Output);
     }
 
-    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null)
+    private static async Task<string> WriteConfigAsync(int id, ClusterPorts ports, string dataDirectory, string clusterKey, int keyValueGroups = 4, int silos = 3, string? zone = null, string byzantine = "")
     {
         string config = Path.Combine(dataDirectory, $"silo-{id}.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -60,6 +60,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                     HttpEndpoint = ports.Http(id),
                     DataDirectory = dataDirectory,
                     KeyValueGroups = keyValueGroups,
+                    Byzantine = byzantine,
                     Labels = zone is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["zone"] = zone },
                     Silos = Enumerable.Range(1, silos).Select(peer => new { Id = peer, TransportEndpoint = ports.Transport(peer), HttpEndpoint = ports.Http(peer) }),
                 },

@@ -28,6 +28,7 @@ internal static class SimCommand
         var trace = new Option<bool>("--trace") { Description = "Print a readable event trace of each seed (use with --seeds 1)" };
         var lease = new Option<bool>("--lease-reads") { Description = "Serve reads with leader leases instead of ReadIndex" };
         var skew = new Option<int>("--clock-skew") { Description = "Largest clock-rate difference between replicas, in percent", DefaultValueFactory = _ => new RaftSimulationOptions().ClockSkewPercent };
+        var quiescence = new Option<bool>("--quiescence") { Description = "Let idle groups go quiet; crashes and partitions wake them" };
         var bug = new Option<HostBug>("--bug") { Description = "Run a deliberately broken host to see the checkers fail", DefaultValueFactory = _ => HostBug.None };
         nodes.Validators.Add(result =>
         {
@@ -44,7 +45,7 @@ internal static class SimCommand
             }
         });
 
-        var command = new Command("raft", "Simulate Raft groups under faults and check safety and liveness") { seeds, start, nodes, steps, trace, lease, skew, bug };
+        var command = new Command("raft", "Simulate Raft groups under faults and check safety and liveness") { seeds, start, nodes, steps, trace, lease, skew, bug, quiescence };
         command.SetAction(parse =>
         {
             var options = new RaftSimulationOptions
@@ -55,6 +56,7 @@ internal static class SimCommand
                 ReadMode = parse.GetValue(lease) ? ReadMode.LeaseBased : ReadMode.ReadIndex,
                 Bug = parse.GetValue(bug),
                 ClockSkewPercent = parse.GetValue(skew),
+                Quiescence = parse.GetValue(quiescence),
             };
             return Run(options, parse.GetValue(start), parse.GetValue(seeds));
         });
@@ -121,7 +123,7 @@ internal static class SimCommand
             $"{results.Count} seeds in {summary.Elapsed.TotalSeconds:F1}s ({summary.SeedsPerSecond:F1} seeds/s, {summary.TotalSteps / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):F0} steps/s): " +
             $"{results.Sum(r => r.Elections)} elections, {results.Sum(r => r.CommittedEntries)} entries committed, {results.Sum(r => r.WritesAcknowledged)} writes and {results.Sum(r => r.ReadsChecked)} reads checked, " +
             $"{results.Sum(r => r.Crashes)} crashes, {results.Sum(r => r.Partitions)} partitions, {results.Sum(r => r.SnapshotsInstalled)} snapshots installed, " +
-            $"{results.Sum(r => r.MembershipChanges)} membership changes, {results.Sum(r => r.Transfers)} transfers"));
+            $"{results.Sum(r => r.MembershipChanges)} membership changes, {results.Sum(r => r.Transfers)} transfers, {results.Sum(r => r.Quiescences)} quiescences"));
         Console.WriteLine($"raft sim: {results.Count} seeds, {summary.Violations.Count} violations");
         return summary.Violations.Count == 0 ? 0 : 1;
     }

@@ -39,13 +39,15 @@ internal static class StatusCommand
             column.RightAligned();
         }
 
+        // For a PBFT group the term column holds the view and the leader column the primary, whose
+        // index may be 0 (PBFT replicas are numbered from 0).
         foreach (var group in status.Groups.OrderBy(g => g.Group, StringComparer.Ordinal))
         {
             foreach (var replica in group.Replicas.OrderBy(r => r.Replica))
             {
                 groups.AddRow(
                     Cell(group.Group), Cell(group.Protocol), Cell(replica.Replica), Cell(replica.Silo), Cell(replica.Role),
-                    Cell(replica.Term), Cell(replica.Leader == 0 ? "-" : replica.Leader.ToString(CultureInfo.InvariantCulture)),
+                    Cell(replica.Term), Cell(replica.Leader == 0 && group.Protocol != "pbft" ? "-" : replica.Leader.ToString(CultureInfo.InvariantCulture)),
                     Cell(replica.CommitIndex), Cell(replica.AppliedIndex));
             }
         }

@@ -118,7 +118,7 @@ internal sealed class LeaderReplication(RaftConfig config, RaftLog log, Progress
     }
 
     /// <summary>Opens a heartbeat round and sends it to every other member.</summary>
-    public void BroadcastHeartbeat(Term term, long now)
+    public void BroadcastHeartbeat(Term term, long now, bool quiesce = false)
     {
         var round = _reads.OpenRound(now);
         var self = _progress.Get(_config.Id);
@@ -131,7 +131,7 @@ internal sealed class LeaderReplication(RaftConfig config, RaftLog log, Progress
         {
             if (progress.Id != _config.Id)
             {
-                _outbox.Add(new Heartbeat(_config.Id, progress.Id, term, LogIndex.Min(progress.Match, _log.Committed), round));
+                _outbox.Add(new Heartbeat(_config.Id, progress.Id, term, LogIndex.Min(progress.Match, _log.Committed), round, quiesce));
             }
         }
     }

@@ -51,6 +51,13 @@ public sealed record RaftConfig
     /// <summary>A learner is promoted only when it is at most this many entries behind the leader.</summary>
     public int LearnerCatchUpMaxLagEntries { get; init; } = 64;
 
+    /// <summary>
+    /// An idle leader whose followers all hold its whole log tells them to go quiet, and goes quiet
+    /// itself: quiet replicas are not ticked and send nothing until a proposal, a read, a message or
+    /// the host's <see cref="RaftNode.Wake"/> wakes them (issue 6; CockroachDB's quiescence).
+    /// </summary>
+    public bool Quiescence { get; init; }
+
     public void Validate()
     {
         if (Id.IsNone)

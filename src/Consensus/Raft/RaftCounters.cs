@@ -26,4 +26,10 @@ public sealed class RaftCounters
 
     /// <summary>Elections started (pre-vote or real).</summary>
     public long Campaigns { get; internal set; }
+
+    /// <summary>Times this replica went quiet (issue 6: quiescence of idle groups).</summary>
+    public long Quiesced { get; internal set; }
+
+    /// <summary>Times a quiet replica woke (a proposal, a read, a message or the host's wake-up).</summary>
+    public long Woken { get; internal set; }
 }

@@ -52,6 +52,14 @@ public sealed class RaftNode
     // it had just heard from one, because it forgot when it really did.
     private long _lastLeaderContactTick;
 
+    // Quiet: not ticked by the host, sending nothing (issue 6). Any input but the acknowledgements of
+    // a quiet leader's own heartbeats wakes the replica.
+    private bool _quiet;
+
+    // Lease reads count only heartbeat rounds from this one on: a leader's clock stood still while it
+    // was quiet, so a round sent before then proves nothing about how long ago followers heard from it.
+    private ulong _leaseFloorRound;
+
     // What the host was last handed, so a Ready carries only changes.
     private HardState _handedHardState;
     private SoftState _handedSoftState;
@@ -98,6 +106,9 @@ public sealed class RaftNode
 
     public Membership Membership => _log.Membership;
 
+    /// <summary>Whether this replica is quiet: the host need not tick it until it wakes (issue 6).</summary>
+    public bool IsQuiet => _quiet;
+
     public RaftCounters Counters { get; } = new();
 
     private bool IsPromotable => _log.Membership.IsVoter(_config.Id);
@@ -130,6 +141,12 @@ public sealed class RaftNode
     /// <summary>Advances logical time by one tick: elections, heartbeats, CheckQuorum.</summary>
     public void Tick()
     {
+        if (_quiet)
+        {
+            // A quiet replica's clock stands still; a tick the host sends anyway changes nothing.
+            return;
+        }
+
         _now++;
         if (_role == RaftRole.Leader)
         {
@@ -144,6 +161,7 @@ public sealed class RaftNode
     /// <summary>Starts an election now, as if the election timer had fired (if this replica may vote).</summary>
     public void Campaign()
     {
+        Wake();
         if (_role != RaftRole.Leader)
         {
             StartCampaign(leadershipTransfer: false);
@@ -166,6 +184,11 @@ public sealed class RaftNode
             return;
         }
 
+        if (_quiet && !KeepsQuiet(message))
+        {
+            Wake();
+        }
+
         if (message.Term > _term)
         {
             if (!OnHigherTerm(message))
@@ -183,7 +206,11 @@ public sealed class RaftNode
     }
 
     /// <summary>Proposes a command; on a leader it is appended and will be replicated.</summary>
-    public ProposeResult Propose(ReadOnlyMemory<byte> command) => ProposeEntry(EntryKind.Command, command);
+    public ProposeResult Propose(ReadOnlyMemory<byte> command)
+    {
+        Wake();
+        return ProposeEntry(EntryKind.Command, command);
+    }
 
     /// <summary>
     /// Proposes one single-server membership change (thesis §4.1). At most one change may be
@@ -192,6 +219,7 @@ public sealed class RaftNode
     /// </summary>
     public ProposeResult ProposeMembershipChange(MembershipChange change)
     {
+        Wake();
         if (_role != RaftRole.Leader)
         {
             return ProposeResult.Rejected(RejectReason.NotLeader, _leader);
@@ -212,6 +240,8 @@ public sealed class RaftNode
     /// </summary>
     public RequestResult ReadIndex(ulong context)
     {
+        // A quiet leader's clock stood still, so it wakes (and gives up its lease) before serving.
+        Wake();
         if (_role != RaftRole.Leader)
         {
             return RequestResult.Rejected(RejectReason.NotLeader, _leader);
@@ -245,6 +275,7 @@ public sealed class RaftNode
     /// <summary>Hands leadership to <paramref name="target"/> (thesis §3.10); proposals are refused meanwhile.</summary>
     public RequestResult TransferLeadership(ReplicaId target)
     {
+        Wake();
         if (_role != RaftRole.Leader)
         {
             return RequestResult.Rejected(RejectReason.NotLeader, _leader);
@@ -284,6 +315,63 @@ public sealed class RaftNode
     /// or null when the log was already compacted that far.
     /// </summary>
     public Snapshot? Compact(LogIndex index, ReadOnlyMemory<byte> snapshotData) => _log.Compact(index, snapshotData);
+
+    /// <summary>
+    /// Wakes a quiet replica: the host calls it when a peer's silo went down, so a follower's
+    /// election clock runs again (it campaigns once its leader's lease has run out on its own clock)
+    /// and a leader's CheckQuorum counts again. Proposals, reads and messages wake a replica themselves.
+    /// </summary>
+    public void Wake()
+    {
+        if (!_quiet)
+        {
+            return;
+        }
+
+        _quiet = false;
+        Counters.Woken++;
+        if (_role == RaftRole.Leader)
+        {
+            // CheckQuorum measures a full election timeout from now; followers that answered before
+            // the quiet period do not count, and neither do heartbeat rounds sent before it.
+            _electionElapsed = 0;
+            _heartbeatElapsed = 0;
+            _progress.ResetActivity(_config.Id);
+            _leaseFloorRound = _reads.CurrentRound + 1;
+        }
+    }
+
+    // Acknowledgements of a quiet leader's heartbeats, and a repeated quiesce heartbeat from the
+    // current leader, keep a replica quiet; everything else wakes it.
+    private bool KeepsQuiet(RaftMessage message) =>
+        message.Term == _term && message switch
+        {
+            HeartbeatResponse => _role == RaftRole.Leader,
+            Heartbeat { Quiesce: true } => _role == RaftRole.Follower && message.From == _leader,
+            _ => false,
+        };
+
+    // An idle leader may go quiet when every member holds its whole log and everything is committed
+    // in its term, nothing waits (reads, a transfer, unsent entries) and every follower answered
+    // recently; its last heartbeat then tells the followers to go quiet too.
+    private bool CanQuiesce()
+    {
+        if (!_config.Quiescence || !_committedInTerm || !_transferTarget.IsNone || _broadcastNeeded
+            || _reads.Count > 0 || _reads.RoundNeeded || _log.Committed != _log.LastIndex || _log.Persisted != _log.LastIndex)
+        {
+            return false;
+        }
+
+        foreach (var progress in _progress.All)
+        {
+            if (progress.Id != _config.Id && (progress.Match != _log.LastIndex || !progress.RecentActive || progress.State != ProgressState.Replicate))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // ---------------------------------------------------------------- Ready
 
@@ -578,6 +666,7 @@ public sealed class RaftNode
         }
 
         _role = RaftRole.Follower;
+        _quiet = false;
         _leader = leader;
         _transferTarget = ReplicaId.None;
         _broadcastNeeded = false;
@@ -600,6 +689,7 @@ public sealed class RaftNode
     {
         // A pre-candidate keeps its term and vote; it only learns whether it could win.
         _role = RaftRole.PreCandidate;
+        _quiet = false;
         _leader = ReplicaId.None;
         _votes.Clear();
         ResetElectionTimer();
@@ -610,6 +700,7 @@ public sealed class RaftNode
         _term = _term.Next();
         _vote = _config.Id;
         _role = RaftRole.Candidate;
+        _quiet = false;
         _leader = ReplicaId.None;
         _votes.Clear();
         ResetElectionTimer();
@@ -708,6 +799,14 @@ public sealed class RaftNode
         // The leader caps the commit index at what it knows we hold.
         _log.CommitTo(LogIndex.Min(m.Commit, _log.LastIndex));
         Send(new HeartbeatResponse(_config.Id, m.From, _term, m.ReadRound));
+
+        // Quiet only when this log ends where the leader's committed log ends: otherwise the replica
+        // stays awake, times out, and its campaign wakes the leader, which then repairs the log.
+        if (m.Quiesce && !_quiet && _log.Committed == m.Commit && _log.LastIndex == m.Commit)
+        {
+            _quiet = true;
+            Counters.Quiesced++;
+        }
     }
 
     private void OnInstallSnapshot(InstallSnapshot m)
@@ -777,6 +876,14 @@ public sealed class RaftNode
         if (_heartbeatElapsed >= _config.HeartbeatTicks)
         {
             _heartbeatElapsed = 0;
+            if (CanQuiesce())
+            {
+                _replication.BroadcastHeartbeat(_term, _now, quiesce: true);
+                _quiet = true;
+                Counters.Quiesced++;
+                return;
+            }
+
             BroadcastHeartbeat();
         }
 
@@ -1006,7 +1113,7 @@ public sealed class RaftNode
         }
 
         var round = _progress.QuorumAckedRound();
-        return _reads.TryGetSentTick(round, out var sentAt)
+        return round >= _leaseFloorRound && _reads.TryGetSentTick(round, out var sentAt)
             && _now - sentAt < _config.ElectionTimeoutTicks - _config.LeaseSafetyMarginTicks;
     }
 

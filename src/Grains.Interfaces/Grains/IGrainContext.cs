@@ -24,6 +24,16 @@ public interface IGrainContext
     bool TryQueueTurn(Func<CancellationToken, Task> work);
 
     /// <summary>
+    /// Stops (false) or resumes (true) the silo timer's ticks for this activation; an
+    /// <see cref="ITickable"/> grain ticks from its activation on. A grain with nothing to do on a
+    /// tick (a quiet consensus replica) opts out, so it costs the timer nothing (issue 6).
+    /// </summary>
+    void SetTicking(bool enabled);
+
+    /// <summary>The id of the silo the runtime places <paramref name="grain"/> on, or null when this runtime is not part of a cluster.</summary>
+    int? SiloOf(GrainId grain);
+
+    /// <summary>
     /// Asks the runtime to retire this activation once the current turn ends (Orleans'
     /// <c>DeactivateOnIdle</c>): it runs its deactivation turn, and the next message for the grain
     /// creates a fresh activation — how a replica that stopped itself restarts from durable state.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Synod.Consensus;
 using Synod.Consensus.Raft;
@@ -21,6 +22,7 @@ public sealed class RaftReplicaGrain :
     Grain,
     IStreamConsumer<RaftEnvelope>,
     ITickable,
+    IPeerSiloObserver,
     IDeferredRequestHandler<ReplicaProposal, ReplicaAnswer>,
     IDeferredRequestHandler<ReplicaRead, ReplicaAnswer>,
     IDeferredRequestHandler<ReplicaMembershipChange, ReplicaAnswer>,
@@ -41,6 +43,10 @@ public sealed class RaftReplicaGrain :
     private ulong _snapshotIndex;
     private ulong _nextReadContext = 1;
     private bool _pumpQueued;
+
+    // Whether the silo timer ticks this replica: not while the core is quiet (issue 6).
+    private bool _ticking = true;
+    private int _ticksSinceBalance;
     private string? _fault;
     private Term? _timedTerm;
     private ulong _timeBaseMs;
@@ -61,6 +67,9 @@ public sealed class RaftReplicaGrain :
 
     /// <summary>The core's status, for tests and the status API.</summary>
     public RaftStatus? Status => _node?.GetStatus();
+
+    /// <summary>Whether the replica is quiet (not ticked, sending nothing), for tests and the status API.</summary>
+    public bool IsQuiet => _node?.IsQuiet ?? false;
 
     /// <summary>Why the replica stopped, or null while it serves.</summary>
     public string? Fault => _fault;
@@ -148,6 +157,30 @@ public sealed class RaftReplicaGrain :
         }
 
         await StepAsync(_node.Tick, cancellationToken);
+
+        // Every election timeout + 1 ticks (CheckQuorum clears RecentActive every election timeout,
+        // and a period one longer moves the check through every phase of that round), and on the
+        // tick a leader goes quiet: then every follower is known caught up and answering, and a
+        // quiet leader is not ticked again to check later.
+        if (_options.PreferredLeaderBalancing && _node is { Role: RaftRole.Leader } && (++_ticksSinceBalance > _options.ElectionTimeoutTicks || _node.IsQuiet))
+        {
+            _ticksSinceBalance = 0;
+            await MaybeTransferToPreferredAsync(_node, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task OnPeerSiloChangedAsync(int silo, bool isUp, CancellationToken cancellationToken)
+    {
+        if (isUp || _node is not { IsQuiet: true } node || _fault is not null || !HasPeerOn(node, silo))
+        {
+            return;
+        }
+
+        // A quiet follower would never notice its leader's death, nor a quiet leader its quorum's:
+        // the silo's liveness wakes them, and their clocks (elections, CheckQuorum) run again.
+        RaftReplicaLog.WokenByPeerSilo(_logger, _key.Group, _key.Replica, silo);
+        await StepAsync(node.Wake, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -293,6 +326,53 @@ public sealed class RaftReplicaGrain :
         }
     }
 
+    // The preferred leader rotates with the group's number (the digits that end its name, 0 when
+    // there are none): voter (number mod voters) in ascending id order. Placement puts the replicas
+    // of consecutive groups on the silos in the same order, so preferred leaders spread evenly.
+    // Leadership goes back to the preferred voter once it holds the whole log and answered within
+    // the last election timeout, so a returning silo leads again.
+    private async Task MaybeTransferToPreferredAsync(RaftNode node, CancellationToken cancellationToken)
+    {
+        RaftStatus status = node.GetStatus();
+        ImmutableArray<ReplicaId> voters = node.Membership.Voters;
+        ReplicaId preferred = voters.IsEmpty ? ReplicaId.None : voters[(int)(GroupNumber(_key.Group) % (ulong)voters.Length)];
+        if (preferred.IsNone || preferred == node.Id || !status.TransferTarget.IsNone)
+        {
+            return;
+        }
+
+        ReplicaProgress target = status.Progress.FirstOrDefault(p => p.Id == preferred);
+        if (target.Id == preferred && target.RecentActive && target.Match == node.LastPosition.Index)
+        {
+            RaftReplicaLog.TransferringToPreferred(_logger, _key.Group, _key.Replica, preferred, node.Term);
+            await StepAsync(() => node.TransferLeadership(preferred), cancellationToken);
+        }
+    }
+
+    private static ulong GroupNumber(string group)
+    {
+        int start = group.Length;
+        while (start > 0 && char.IsAsciiDigit(group[start - 1]))
+        {
+            start--;
+        }
+
+        return ulong.TryParse(group.AsSpan(start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong number) ? number : 0;
+    }
+
+    private bool HasPeerOn(RaftNode node, int silo)
+    {
+        foreach (ReplicaId peer in node.Membership.Voters.Concat(node.Membership.Learners))
+        {
+            if (peer != node.Id && Context.SiloOf(GrainId.Create(RaftReplicaKey.GrainType, new RaftReplicaKey(_key.Group, peer).ToString())) == silo)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static ValueTask<Task<ReplicaAnswer>> Answer(ReplicaAnswer answer) => ValueTask.FromResult(Task.FromResult(answer));
 
     private RaftNode Restore(ReplicaDurableState stored)
@@ -302,6 +382,7 @@ public sealed class RaftReplicaGrain :
             Id = _key.Replica,
             ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
+            Quiescence = _options.Quiescence,
         };
 
         // Elections need real randomness in production; the core only ever sees this source.
@@ -372,6 +453,13 @@ public sealed class RaftReplicaGrain :
                 Stop($"{error.GetType().Name} while handling a Ready: {error.Message}");
                 return;
             }
+        }
+
+        if (node is not null && node.IsQuiet == _ticking)
+        {
+            // A quiet core ignores ticks, so the timer need not queue them (issue 6).
+            _ticking = !node.IsQuiet;
+            Context.SetTicking(_ticking);
         }
     }
 

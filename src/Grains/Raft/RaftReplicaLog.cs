@@ -14,4 +14,10 @@ internal static partial class RaftReplicaLog
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Critical, Message = "{Group}/{Replica} stopped: {Reason}")]
     public static partial void Stopped(ILogger logger, string group, ReplicaId replica, string reason);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "{Group}/{Replica} woke: silo {Silo}, which hosts a peer, went down")]
+    public static partial void WokenByPeerSilo(ILogger logger, string group, ReplicaId replica, int silo);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "{Group}/{Replica} hands leadership at term {Term} to its preferred leader {Preferred}")]
+    public static partial void TransferringToPreferred(ILogger logger, string group, ReplicaId replica, ReplicaId preferred, Term term);
 }

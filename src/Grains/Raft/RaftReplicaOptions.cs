@@ -31,4 +31,19 @@ public sealed class RaftReplicaOptions
     /// <summary>Most payload bytes in one store write; a larger Ready is written in parts. Default 8 MiB (the store allows 16 MiB).</summary>
     [Range(1, int.MaxValue)]
     public int MaxBytesPerWrite { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Let an idle group go quiet: no ticks, no heartbeats until a proposal, a read, a peer's
+    /// message or a peer silo's death wakes it (issue 6). Default on.
+    /// </summary>
+    public bool Quiescence { get; set; } = true;
+
+    /// <summary>
+    /// Leader balancing: group <c>name-g</c>'s preferred leader is voter (g mod voters) in ascending
+    /// id order (voter 1 for a name without a number), and a leader that is not hands leadership to
+    /// it once it is caught up and answering. Placement puts consecutive groups' replicas on the
+    /// silos in the same order, so preferred leaders spread evenly over the silos and come back to a
+    /// silo that returns (issue 6). Default on.
+    /// </summary>
+    public bool PreferredLeaderBalancing { get; set; } = true;
 }

@@ -22,7 +22,7 @@ internal static class RaftWireDecoder
         new(h.From, h.To, h.Term, wire.Success, new LogIndex(wire.MatchIndex), new LogIndex(wire.RejectedIndex), Position(wire.HintIndex, wire.HintTerm));
 
     public static Heartbeat Decode(RaftHeartbeat wire, WireHeader h) =>
-        new(h.From, h.To, h.Term, new LogIndex(wire.Commit), wire.ReadRound);
+        new(h.From, h.To, h.Term, new LogIndex(wire.Commit), wire.ReadRound, wire.Quiesce);
 
     public static HeartbeatResponse Decode(RaftHeartbeatResponse wire, WireHeader h) =>
         new(h.From, h.To, h.Term, wire.ReadRound);

@@ -50,7 +50,7 @@ internal static class RaftWireEncoder
         HintTerm = m.Hint.Term.Value,
     };
 
-    public static RaftHeartbeat Encode(Heartbeat m) => new() { Commit = m.Commit.Value, ReadRound = m.ReadRound };
+    public static RaftHeartbeat Encode(Heartbeat m) => new() { Commit = m.Commit.Value, ReadRound = m.ReadRound, Quiesce = m.Quiesce };
 
     public static RaftHeartbeatResponse Encode(HeartbeatResponse m) => new() { ReadRound = m.ReadRound };
 

@@ -9,6 +9,9 @@ internal static class RemoteKinds
     /// <summary>A grain call; the kind continues with the request's Protobuf type name.</summary>
     public const string CallPrefix = "call:";
 
+    /// <summary>Many stream items for one silo in one message; the payload is a <see cref="Transport.StreamBatch"/>.</summary>
+    public const string StreamBatch = "stream-batch";
+
     /// <summary>A call's response.</summary>
     public const string Response = "response";
 

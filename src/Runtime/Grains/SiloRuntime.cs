@@ -22,6 +22,10 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     private readonly ILogger _logger;
     private readonly RuntimeCounters _counters;
     private readonly ConcurrentDictionary<GrainId, Lazy<Activation>> _activations = new();
+
+    // The activations the timer ticks: tickable ones that have not opted out (issue 6).
+    private readonly ConcurrentDictionary<GrainId, Activation> _ticking = new();
+    private readonly ConcurrentDictionary<SiloId, StreamOutbox> _outboxes = new();
     private readonly CancellationTokenSource _stopping = new();
 
     // Given to every turn; cancelled only after a graceful deactivation, so turns run to completion
@@ -33,6 +37,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     private ClusterBinding? _cluster;
     private long _nextCorrelation;
     private Task? _ticker;
+    private Task? _peerWatcher;
     private int _disposed;
 
     /// <summary>Creates the runtime; call <see cref="Start"/> to begin ticking.</summary>
@@ -54,8 +59,39 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     /// <summary>Turns run, turns that failed, and stream items or ticks dropped on full mailboxes.</summary>
     public (long Turns, long Failures, long Dropped) Counters => (_counters.Turns, _counters.Failures, _counters.Dropped);
 
-    /// <summary>Starts the silo's single timer, which queues a tick for every tickable activation each period.</summary>
-    public void Start() => _ticker ??= Task.Run(TickAsync);
+    /// <summary>Tick turns run, and transport messages and stream items sent to other silos (a batch is one message).</summary>
+    public (long Ticks, long StreamMessages, long StreamItems) TrafficCounters => (_counters.Ticks, _counters.StreamMessages, _counters.StreamItems);
+
+    /// <summary>Activations the timer ticks now (tickable ones that did not opt out).</summary>
+    public int TickingActivationCount => _ticking.Count;
+
+    /// <summary>
+    /// Starts the silo's single timer, which queues a tick for every ticking activation each period,
+    /// and, when attached to a cluster, tells <see cref="IPeerSiloObserver"/> grains of peer silos going down and up.
+    /// </summary>
+    public void Start()
+    {
+        _ticker ??= Task.Run(TickAsync);
+        if (_cluster is { } cluster)
+        {
+            _peerWatcher ??= Task.Run(() => WatchPeersAsync(cluster.Transport));
+        }
+    }
+
+    /// <summary>
+    /// Queues an <see cref="IPeerSiloObserver"/> turn on every live activation that implements it
+    /// (the peer watcher calls it on the transport's status changes; tests may call it directly).
+    /// </summary>
+    public void NotifyPeerSilo(int silo, bool isUp)
+    {
+        foreach (Lazy<Activation> lazy in _activations.Values)
+        {
+            if (lazy.IsValueCreated && lazy.Value.Grain is IPeerSiloObserver observer)
+            {
+                lazy.Value.TryQueue(TurnKind.Internal, token => observer.OnPeerSiloChangedAsync(silo, isUp, token));
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public IGrainReference GetGrain(GrainId id) =>
@@ -89,6 +125,10 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             {
                 call.TrySetResult(message);
             }
+        }
+        else if (message.Kind == RemoteKinds.StreamBatch)
+        {
+            ReceiveStreamBatch(from, message);
         }
         else if (message.Kind.StartsWith(RemoteKinds.StreamPrefix, StringComparison.Ordinal))
         {
@@ -124,6 +164,11 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         if (_ticker is not null)
         {
             await _ticker.ConfigureAwait(false);
+        }
+
+        if (_peerWatcher is not null)
+        {
+            await _peerWatcher.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_activations.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value.DeactivateAsync())).ConfigureAwait(false);
@@ -187,7 +232,8 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
                 return false;
             }
 
-            return cluster.Transport.TrySend(silo, new TransportMessage
+            StreamOutbox outbox = _outboxes.GetOrAdd(silo, peer => new StreamOutbox(peer, cluster.Transport, _counters, _options.OutboxCapacity, _options.MaxBatchBytes));
+            return outbox.TryQueue(new TransportMessage
             {
                 Kind = RemoteKinds.StreamPrefix + item.Descriptor.FullName,
                 Target = $"{stream.Namespace}/{stream.Key}",
@@ -280,6 +326,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         activation = lazy.Value;
+        _ticking.TryRemove(new KeyValuePair<GrainId, Activation>(id, activation));
         return true;
     }
 
@@ -313,6 +360,34 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
 
         return activation.TryQueue(TurnKind.StreamItem, token => handler.OnNextAsync(stream, item, token));
+    }
+
+    private void ReceiveStreamBatch(SiloId from, TransportMessage message)
+    {
+        StreamBatch batch;
+        try
+        {
+            batch = StreamBatch.Parser.ParseFrom(message.Payload);
+        }
+        catch (InvalidProtocolBufferException malformed)
+        {
+            // A peer's batch that does not parse: dropped and logged; the protocols retransmit.
+            RuntimeLog.MalformedItem(_logger, $"batch from silo {from.Value}", malformed.Message);
+            return;
+        }
+
+        foreach (TransportMessage item in batch.Items)
+        {
+            if (item.Kind.StartsWith(RemoteKinds.StreamPrefix, StringComparison.Ordinal))
+            {
+                ReceiveStreamItem(item);
+            }
+            else
+            {
+                // Only stream items travel in batches; anything else is a peer's mistake.
+                RuntimeLog.UnknownMessage(_logger, from.Value, item.Kind);
+            }
+        }
     }
 
     private void ReceiveStreamItem(TransportMessage message)
@@ -403,8 +478,45 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     {
         Grain grain = _registry.Create(id);
         var activation = new Activation(grain, new GrainContext(id, this, _time), _options.MailboxCapacity, _logger, _counters, _abortTurns.Token);
+        if (grain is ITickable)
+        {
+            _ticking[id] = activation;
+        }
+
         RuntimeLog.Activated(_logger, id);
         return activation;
+    }
+
+    private void SetTicking(GrainId id, bool enabled)
+    {
+        if (!_activations.TryGetValue(id, out Lazy<Activation>? lazy) || !lazy.IsValueCreated || lazy.Value.Grain is not ITickable)
+        {
+            return;
+        }
+
+        if (enabled)
+        {
+            _ticking[id] = lazy.Value;
+        }
+        else
+        {
+            _ticking.TryRemove(id, out _);
+        }
+    }
+
+    private async Task WatchPeersAsync(SiloTransport transport)
+    {
+        try
+        {
+            await foreach (PeerStatus change in transport.StatusChanges.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                NotifyPeerSilo(change.Silo.Value, change.State == PeerState.Up);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The runtime is stopping: the watcher's end, not a failure.
+        }
     }
 
     private async Task TickAsync()
@@ -414,12 +526,9 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
-                foreach (Lazy<Activation> lazy in _activations.Values)
+                foreach (Activation activation in _ticking.Values)
                 {
-                    if (lazy.IsValueCreated)
-                    {
-                        lazy.Value.TryQueueTick();
-                    }
+                    activation.TryQueueTick();
                 }
             }
         }
@@ -440,5 +549,9 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         public bool TryQueueTurn(Func<CancellationToken, Task> work) => Runtime.Activate(Id).TryQueue(TurnKind.Internal, work);
 
         public void DeactivateOnIdle() => Runtime.Retire(Id);
+
+        public void SetTicking(bool enabled) => Runtime.SetTicking(Id, enabled);
+
+        public int? SiloOf(GrainId grain) => Runtime._cluster is { } cluster ? cluster.Placement(grain).Value : null;
     }
 }

@@ -31,6 +31,7 @@ public sealed class SiloHost : IAsyncDisposable
     private LayoutHolder? _layout;
     private ClusterAdmin? _admin;
     private Task? _directory;
+    private PbftGroupHosting? _pbft;
     private Task? _mover;
     private SiloRecord[] _configured = [];
     private readonly Lock _adoptLock = new();
@@ -66,6 +67,7 @@ public sealed class SiloHost : IAsyncDisposable
         var raft = new RaftReplicaOptions();
         AdoNetReplicaStore store = _store;
         var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
+        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _options, store, _loggerFactory);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
@@ -74,9 +76,15 @@ public sealed class SiloHost : IAsyncDisposable
             _runtime.OnTransportMessageAsync,
             _loggerFactory);
         LayoutHolder layout = _layout;
-        _runtime.AttachCluster(new SiloId(_options.Id), grain => layout.Current.Place(grain), _transport);
+        PbftGroupHosting? pbft = _pbft;
+        _runtime.AttachCluster(new SiloId(_options.Id), grain => pbft?.Place(grain) ?? layout.Current.Place(grain), _transport);
         await StartOrExplainAsync(() => _transport.StartAsync(cancellationToken), _options.TransportEndpoint).ConfigureAwait(false);
         ActivateLocalReplicas(metaOnly: true);
+        if (_pbft?.LocalReplica(_options.Id) is { } pbftReplica)
+        {
+            _runtime.GetOrActivate(pbftReplica);
+        }
+
         _runtime.Start();
 
         _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
@@ -192,6 +200,11 @@ public sealed class SiloHost : IAsyncDisposable
             return new GroupStatus(placement.Group, placement.Group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas);
         })).ConfigureAwait(false);
 
+        if (_pbft is not null)
+        {
+            groups = [.. groups, await _pbft.StatusAsync(runtime, cancellationToken).ConfigureAwait(false)];
+        }
+
         return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
     }
 
@@ -290,6 +303,7 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Services.AddSingleton(admin);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();
+        PbftHosting.MapEndpoint(app, _pbft, _options.Id, _runtime!);
         SiloHttp.Map(app, DirectoryJson);
         return app;
     }

@@ -44,6 +44,20 @@ public sealed class SiloOptions
     /// </summary>
     public bool AutoRebalance { get; set; } = true;
 
+    /// <summary>
+    /// The PBFT key file (every PBFT replica's ECDSA key pair and the client MAC secret; created by
+    /// the first silo that starts). Default: <c>pbft-keys.json</c> in <see cref="DataDirectory"/>.
+    /// Every silo of a cluster must read the same file (development scheme, see README).
+    /// </summary>
+    public string? PbftKeyFile { get; set; }
+
+    /// <summary>
+    /// Makes this silo's PBFT replica Byzantine, for tests and demonstrations: <c>silent</c>,
+    /// <c>corrupt-replies</c> or <c>equivocate</c>; empty for a correct replica (default).
+    /// </summary>
+    [RegularExpression("^(|silent|corrupt-replies|equivocate)$")]
+    public string Byzantine { get; set; } = "";
+
     /// <summary>Every silo of the cluster, this one included.</summary>
     public List<SiloPeerOptions> Silos { get; set; } = [];
 }

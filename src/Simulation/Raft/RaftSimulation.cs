@@ -30,6 +30,7 @@ public sealed class RaftSimulation
     private bool _leaderSeenAfterHeal;
 
     private long _crashes;
+    private long _quiesced;
 
     // Whether this run's replicas pre-vote: most runs do; some run without, a valid configuration
     // that must be just as safe (the seed decides, so a failure replays).
@@ -89,7 +90,8 @@ public sealed class RaftSimulation
 
         return new RaftSimulationResult(
             _options.Seed, violation, _steps, Now, _checker.Elections, (long)_checker.CommittedLength.Value, _writesAcknowledged,
-            _checker.ReadsChecked, _crashes, _network.Partitions, _snapshotsInstalled, _membershipChanges, _transfers, _trace);
+            _checker.ReadsChecked, _crashes, _network.Partitions, _snapshotsInstalled, _membershipChanges, _transfers,
+            _quiesced + _nodes.Sum(n => n.Core?.Counters.Quiesced ?? 0), _trace);
     }
 
     private void Start()
@@ -171,6 +173,7 @@ public sealed class RaftSimulation
         MaxInflightAppends = 8,
         MaxEntriesPerAppend = 16,
         LearnerCatchUpMaxLagEntries = 8,
+        Quiescence = _options.Quiescence,
     };
 
     private void Boot(SimNode node)
@@ -205,11 +208,27 @@ public sealed class RaftSimulation
         }
 
         _crashes++;
+        _quiesced += node.Core!.Counters.Quiesced;
         node.Core = null;
         node.Incarnation++;
         node.PendingReady = null;
         node.WaitingReads.Clear();
         Trace($"crash {node.Id}");
+        WakeAll();
+    }
+
+    // A host learns from its transport that a peer's silo went down and wakes its quiet replicas
+    // (issue 6); a crash or a partition is what the simulated transport would report.
+    private void WakeAll()
+    {
+        foreach (var node in _nodes)
+        {
+            if (node.Core is { IsQuiet: true } core)
+            {
+                core.Wake();
+                Pump(node);
+            }
+        }
     }
 
     private void OnTick(TickEvent e)
@@ -538,7 +557,11 @@ public sealed class RaftSimulation
     private void Finish(SimClient client)
     {
         client.Current = null;
-        Schedule(_random.Between(1, 20), new ClientEvent(client, 0));
+
+        // With quiescence on, clients sometimes pause long enough for the group to go quiet, so
+        // runs wake quiet groups with writes, reads, crashes and partitions.
+        var pause = _options.Quiescence && _random.Chance(0.2) ? _random.Between(100, 400) : _random.Between(1, 20);
+        Schedule(pause, new ClientEvent(client, 0));
     }
 
     // ------------------------------------------------------------ faults and administration
@@ -557,6 +580,7 @@ public sealed class RaftSimulation
             case 0:
             case 1:
                 ScheduleHeal(_network.CutRandomPartition(_nodes.Count, leader is null ? null : (int)leader.Id.Value));
+                WakeAll();
                 break;
             case 2:
             case 3:

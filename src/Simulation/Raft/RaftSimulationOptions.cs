@@ -42,6 +42,9 @@ public sealed record RaftSimulationOptions
 
     public HostBug Bug { get; init; } = HostBug.None;
 
+    /// <summary>Let idle groups go quiet (issue 6); crashes and partitions wake quiet replicas, as silo liveness does.</summary>
+    public bool Quiescence { get; init; }
+
     /// <summary>Record a readable event trace (slower).</summary>
     public bool Trace { get; init; }
 

@@ -19,6 +19,11 @@ public static class RaftSimulationReport
             extra += " --lease-reads";
         }
 
+        if (options.Quiescence)
+        {
+            extra += " --quiescence";
+        }
+
         if (options.ClockSkewPercent != new RaftSimulationOptions().ClockSkewPercent)
         {
             extra += $" --clock-skew {options.ClockSkewPercent}";

@@ -15,4 +15,5 @@ public sealed record RaftSimulationResult(
     long SnapshotsInstalled,
     long MembershipChanges,
     long Transfers,
+    long Quiescences,
     IReadOnlyList<string> Trace);

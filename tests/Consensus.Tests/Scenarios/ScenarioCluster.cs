@@ -42,6 +42,7 @@ internal sealed class ScenarioCluster
             case "run": Run(words, output); break;
             case "status": output.Append(Status()); break;
             case "log": output.Append(Log(Get(words[1]))); break;
+            case "wake": Get(words[1]).Node!.Wake(); output.Append("ok"); break;
             default: throw new FormatException("unknown command: " + command);
         }
 
@@ -63,6 +64,7 @@ internal sealed class ScenarioCluster
                 "prevote" => config with { PreVote = bool.Parse(value) },
                 "checkquorum" => config with { CheckQuorum = bool.Parse(value) },
                 "chunk" => config with { MaxSnapshotChunkBytes = int.Parse(value, CultureInfo.InvariantCulture) },
+                "quiesce" => config with { Quiescence = bool.Parse(value) },
                 "lease" => config with { ReadMode = bool.Parse(value) ? ReadMode.LeaseBased : ReadMode.ReadIndex },
                 _ => throw new FormatException("unknown option " + key),
             };
@@ -158,6 +160,7 @@ internal sealed class ScenarioCluster
         var times = int.Parse(words[1].TrimStart('x'), CultureInfo.InvariantCulture);
         for (var t = 0; t < times; t++)
         {
+            var wasQuiet = _replicas.ToDictionary(r => r.Key, r => r.Value.Node?.IsQuiet ?? false);
             foreach (var replica in _replicas.Values)
             {
                 replica.Node?.Tick();
@@ -165,6 +168,14 @@ internal sealed class ScenarioCluster
 
             var before = output.Length;
             Stabilize(output, quiet: true);
+            foreach (var (id, replica) in _replicas)
+            {
+                if (replica.Node is { } node && node.IsQuiet != wasQuiet[id])
+                {
+                    output.Append(id).Append(node.IsQuiet ? ": quiet\n" : ": awake\n");
+                }
+            }
+
             if (output.Length > before)
             {
                 output.Insert(before, $"tick {t + 1}:\n");
@@ -300,7 +311,7 @@ internal sealed class ScenarioCluster
                 continue;
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"{id}: {node.Role} term={node.Term} leader={node.Leader} commit={node.CommitIndex} applied={node.AppliedIndex} last={node.LastPosition} {node.Membership}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{id}: {node.Role} term={node.Term} leader={node.Leader} commit={node.CommitIndex} applied={node.AppliedIndex} last={node.LastPosition} {node.Membership}{(node.IsQuiet ? " quiet" : "")}\n");
         }
 
         return text.ToString();

@@ -20,7 +20,7 @@ public sealed class ScenarioTests
     public void ScenarioProducesTheRecordedOutput(string file)
     {
         // Proves the core behaves, message by message, as each reviewed scenario file records:
-        // elections, partial partitions, Figure 8, transfer, reads, membership and snapshots.
+        // elections, partial partitions, Figure 8, transfer, reads, membership, snapshots and quiescence.
         var scenario = ScenarioFile.Load(Path.Combine(TestDataDirectory(), file));
         var cluster = new ScenarioCluster();
         var actual = new List<string>();

@@ -85,6 +85,150 @@ public sealed class KvAcrossSilosTests
         }
     }
 
+    [Fact]
+    public async Task An_idle_group_goes_quiet_wakes_on_a_proposal_and_a_follower_elects_a_leader_when_the_quiet_leaders_silo_dies()
+    {
+        // Proves issue 6's quiescence across real transports: an idle group stops ticking and sends no stream items, a proposal wakes and commits, and when the quiet leader's silo dies abruptly the followers, woken by silo liveness, elect a new leader that serves writes.
+        string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"quiet-{Guid.NewGuid():N}");
+        var silos = new TestClusterSilo?[4];
+        try
+        {
+            for (int id = 3; id >= 1; id--)
+            {
+                silos[id] = await TestClusterSilo.StartAsync(id, directory, silos, listenOn: null);
+            }
+
+            ByteString session = ByteString.CopyFromUtf8("client-quiet");
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.RegisterClient(session))).Status);
+            await WaitForQuietUnderPreferredLeaderAsync(silos);
+            (long Ticks, long StreamMessages, long StreamItems)[] before = [.. silos.Skip(1).Select(s => s!.Traffic)];
+
+            // Silence has no event to await: time must pass (ten election timeouts of 40 ticks of 5 ms).
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            (long Ticks, long StreamMessages, long StreamItems)[] after = [.. silos.Skip(1).Select(s => s!.Traffic)];
+            // Awake, each silo would send ~200 stream items and run ~400 tick turns in these two
+            // seconds; quiet, it sends and ticks (almost) nothing. A stray wake-up and re-quiesce
+            // under a loaded test run is tolerated, a group that stays awake is not.
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.InRange(after[i].StreamItems - before[i].StreamItems, 0, 20);
+                Assert.InRange(after[i].Ticks - before[i].Ticks, 0, 100);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 1), Key(1), ByteString.CopyFromUtf8("v1")))).Status);
+            Assert.True(silos.Skip(1).Sum(s => s!.Traffic.StreamItems) > after.Sum(a => a.StreamItems), "the proposal woke the group");
+            await WaitForQuietUnderPreferredLeaderAsync(silos);
+
+            int leader = await silos[1]!.LeaderSiloAsync();
+            await silos[leader]!.KillAsync();
+            silos[leader] = null;
+            TestClusterSilo survivor = silos.First(s => s is not null)!;
+
+            // Nothing but silo liveness may wake the followers here: status requests leave the core alone.
+            var clock = Stopwatch.StartNew();
+            while (!await AnyLeaderAsync(silos))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the followers did not elect a leader");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await survivor.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 2), Key(2), ByteString.CopyFromUtf8("v2")))).Status);
+            ulong newLeader = (await survivor.StatusAsync(survivor.Id)).Leader;
+            Assert.NotEqual((ulong)leader, newLeader);
+            Assert.NotEqual(0UL, newLeader);
+            Assert.Equal("v1", (await survivor.ReadAsync(Key(1))).Value!.ToStringUtf8());
+        }
+        finally
+        {
+            foreach (TestClusterSilo? silo in silos)
+            {
+                if (silo is not null)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Leadership_goes_back_to_the_preferred_replica_when_its_silo_returns()
+    {
+        // Proves leader balancing: the group's preferred leader (replica 1, on silo 1) leads, another replica takes over while silo 1 is down, and leadership comes back to replica 1 once its silo returns and catches up.
+        string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"balance-{Guid.NewGuid():N}");
+        var silos = new TestClusterSilo?[4];
+        try
+        {
+            for (int id = 3; id >= 1; id--)
+            {
+                silos[id] = await TestClusterSilo.StartAsync(id, directory, silos, listenOn: null);
+            }
+
+            ByteString session = ByteString.CopyFromUtf8("client-balance");
+            Assert.Equal(KvStatus.Ok, (await silos[1]!.ProposeAsync(KvCommands.RegisterClient(session))).Status);
+            await WaitForLeaderAsync(silos[1]!, 1, "replica 1 leads");
+
+            IPEndPoint endpoint = silos[1]!.Endpoint;
+            await silos[1]!.KillAsync();
+            silos[1] = null;
+            var clock = Stopwatch.StartNew();
+            while (!await AnyLeaderAsync(silos))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "no leader while silo 1 is down");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(KvStatus.Ok, (await silos[2]!.ProposeAsync(KvCommands.Put(KvCommands.Request(session, 1), Key(1), ByteString.CopyFromUtf8("v1")))).Status);
+            silos[1] = await TestClusterSilo.StartAsync(1, directory, silos, endpoint);
+            await WaitForLeaderAsync(silos[2]!, 1, "leadership comes back to replica 1");
+            Assert.Equal("v1", (await silos[1]!.ReadAsync(Key(1))).Value!.ToStringUtf8());
+        }
+        finally
+        {
+            foreach (TestClusterSilo? silo in silos)
+            {
+                if (silo is not null)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private static async Task WaitForLeaderAsync(TestClusterSilo asking, ulong replica, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while ((await asking.StatusAsync(asking.Id)).Leader != replica)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<bool> AnyLeaderAsync(TestClusterSilo?[] silos)
+    {
+        foreach (TestClusterSilo? silo in silos)
+        {
+            if (silo is not null && (await silo.StatusAsync(silo.Id)).Role == "Leader")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Quiet and led by replica 1, the preferred leader: a leader that is not preferred goes quiet
+    // and at once hands over, which wakes the group again.
+    private static async Task WaitForQuietUnderPreferredLeaderAsync(TestClusterSilo?[] silos)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!(silos.Skip(1).All(s => s!.IsQuiet) && (await silos[1]!.StatusAsync(1)).Role == "Leader" && silos.Skip(1).All(s => s!.IsQuiet)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the group did not go quiet under replica 1");
+            await Task.Delay(20);
+        }
+    }
+
     private static ByteString Key(ulong i) => ByteString.CopyFromUtf8($"k{i}");
 
     private sealed class TestClusterSilo : IAsyncDisposable
@@ -104,6 +248,10 @@ public sealed class KvAcrossSilosTests
         public int Id { get; }
 
         public IPEndPoint Endpoint => _transport.LocalEndpoint;
+
+        public bool IsQuiet => ((RaftReplicaGrain)_runtime.GetOrActivate(GrainId.Create(RaftReplicaKey.GrainType, $"kv:{Id}"))).IsQuiet;
+
+        public (long Ticks, long StreamMessages, long StreamItems) Traffic => _runtime.TrafficCounters;
 
         public static async Task<TestClusterSilo> StartAsync(int id, string directory, TestClusterSilo?[] silos, IPEndPoint? listenOn)
         {
@@ -155,6 +303,14 @@ public sealed class KvAcrossSilosTests
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "no leader");
                 await Task.Delay(20);
             }
+        }
+
+        /// <summary>Stops the transport first, so nothing this silo does on its way down (a leadership hand-off) reaches its peers: as SIGKILL would.</summary>
+        public async Task KillAsync()
+        {
+            await _transport.DisposeAsync();
+            await _runtime.DisposeAsync();
+            await _store.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()

@@ -79,6 +79,7 @@ public sealed class RaftWireRoundTripTests
         RoundTrip(new Heartbeat(Leader, Follower, new Term(12), new LogIndex(ulong.MaxValue), ulong.MaxValue));
         RoundTrip(new HeartbeatResponse(Follower, Leader, new Term(12), ulong.MaxValue - 1));
         RoundTrip(new Heartbeat(Leader, Follower, new Term(1), LogIndex.Zero, 0));
+        RoundTrip(new Heartbeat(Leader, Follower, new Term(3), new LogIndex(7), 9, Quiesce: true));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal sealed class RandomRaftMessages(ulong seed)
             1 => new VoteResponse(from, to, term, Flag(), Flag()),
             2 => new AppendEntries(from, to, term, Position(), Entries(), new LogIndex(Value())),
             3 => new AppendEntriesResponse(from, to, term, Flag(), new LogIndex(Value()), new LogIndex(Value()), Position()),
-            4 => new Heartbeat(from, to, term, new LogIndex(Value()), Value()),
+            4 => new Heartbeat(from, to, term, new LogIndex(Value()), Value(), Flag()),
             5 => new HeartbeatResponse(from, to, term, Value()),
             6 => Chunk(from, to, term),
             7 => new InstallSnapshotResponse(from, to, term, new LogIndex(Value()), NonNegative(), Flag()),

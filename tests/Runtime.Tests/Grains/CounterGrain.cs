@@ -7,10 +7,11 @@ namespace Synod.Runtime.Tests.Grains;
 /// <summary>
 /// A test grain that records how the runtime drives it: it fails the test (through
 /// <see cref="Violations"/>) if two turns ever overlap, answers requests with a running count,
-/// collects stream items, and counts ticks.
+/// collects stream items, counts ticks, opts in and out of ticks on request, and records the peer
+/// silo changes it is told of.
 /// </summary>
 [ImplicitStreamSubscription("counter")]
-public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Value>, IStreamConsumer<Int64Value>, ITickable
+public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Value>, IStreamConsumer<Int64Value>, ITickable, IPeerSiloObserver
 {
     private int _inTurn;
     private long _count;
@@ -26,6 +27,8 @@ public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Valu
     public int Ticks { get; private set; }
 
     public List<long> Items { get; } = [];
+
+    public List<(int Silo, bool IsUp)> PeerChanges { get; } = [];
 
     public long LastCountBeforeDeactivation { get; private set; }
 
@@ -57,6 +60,11 @@ public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Valu
                 Context.DeactivateOnIdle();
             }
 
+            if (request.Value is "stop-ticking" or "start-ticking")
+            {
+                Context.SetTicking(request.Value == "start-ticking");
+            }
+
             // Awaiting inside a turn must not let another turn in.
             await Task.Yield();
             await Task.Delay(request.Value == "slow" ? 2 : 0, cancellationToken);
@@ -86,6 +94,14 @@ public sealed class CounterGrain : Grain, IRequestHandler<StringValue, Int64Valu
         }
 
         Leave();
+    }
+
+    public Task OnPeerSiloChangedAsync(int silo, bool isUp, CancellationToken cancellationToken)
+    {
+        Enter();
+        PeerChanges.Add((silo, isUp));
+        Leave();
+        return Task.CompletedTask;
     }
 
     private void Enter()

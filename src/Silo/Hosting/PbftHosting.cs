@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Synod.Grains.Interfaces;
+using Synod.Grains.Pbft;
+using Synod.Persistence.AdoNet;
+using Synod.Runtime.Grains;
+using Synod.Silo.Http;
+
+namespace Synod.Silo.Hosting;
+
+/// <summary>What <see cref="SiloHost"/> does for PBFT, kept apart so the host's own code stays about Raft and the directory.</summary>
+internal static class PbftHosting
+{
+    /// <summary>Registers the PBFT replica grain type when the cluster has a PBFT group; returns the group, or null.</summary>
+    public static PbftGroupHosting? Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
+    {
+        PbftGroupHosting? group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"));
+        if (group is null)
+        {
+            return null;
+        }
+
+        var pbft = new PbftReplicaOptions { Byzantine = ParseByzantine(options.Byzantine) };
+        registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>()));
+        return group;
+    }
+
+    /// <summary>Maps <c>POST /v1/pbft/{group}/request</c> (see <see cref="PbftRequestEndpoint"/>).</summary>
+    public static void MapEndpoint(WebApplication app, PbftGroupHosting? group, int silo, SiloRuntime runtime)
+    {
+        var endpoint = new PbftRequestEndpoint(name => name == PbftGroupHosting.Group ? group?.LocalReplica(silo) : (GrainId?)null, runtime);
+        app.MapPost("/v1/pbft/{group}/request", endpoint.PostAsync);
+    }
+
+    /// <summary>The silo option's value as a mode; validated by the options' pattern.</summary>
+    public static PbftByzantineMode ParseByzantine(string value) => value switch
+    {
+        "silent" => PbftByzantineMode.Silent,
+        "corrupt-replies" => PbftByzantineMode.CorruptReplies,
+        "equivocate" => PbftByzantineMode.Equivocate,
+        "" => PbftByzantineMode.None,
+        _ => throw new InvalidOperationException($"Synod:Silo:Byzantine must be silent, corrupt-replies or equivocate, not '{value}'."),
+    };
+}
