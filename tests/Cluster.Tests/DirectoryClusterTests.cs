@@ -41,7 +41,7 @@ public sealed class DirectoryClusterTests : IAsyncLifetime
         // joins and is balanced onto, silo 2 is drained of every Raft replica, each move a
         // membership change — and a client writing all along loses no acknowledged write.
         using var client = new SynodClient(new SynodClientOptions { Gateways = { new Uri(_ports.Http(1)), new Uri(_ports.Http(3)) } });
-        await WaitForAsync(async () => (await client.ListGroupsAsync()).Groups.Count == 6, "the directory to be bootstrapped");
+        await WaitForAsync(async () => (await client.ListGroupsAsync()).Groups.Count == 7, "the directory to be bootstrapped (six key-value groups and lock-0)");
         using var stop = new CancellationTokenSource();
         Task<Dictionary<string, string>> writer = WriteUntilStoppedAsync(client, stop.Token);
 
@@ -76,7 +76,7 @@ public sealed class DirectoryClusterTests : IAsyncLifetime
         // Proves `synod group create` places new groups over the zones and `synod group move` moves a
         // replica of a group holding data to another silo without losing any of it.
         using var client = new SynodClient(new SynodClientOptions { Gateways = { new Uri(_ports.Http(1)) } });
-        await WaitForAsync(async () => (await client.ListGroupsAsync()).Groups.Count == 6, "the directory to be bootstrapped");
+        await WaitForAsync(async () => (await client.ListGroupsAsync()).Groups.Count == 7, "the directory to be bootstrapped (six key-value groups and lock-0)");
         (int exit, string output) = await SynodAsync("group", "create", "--count", "2");
         Assert.True(exit == 0, output);
         Assert.Equal(["kv-6", "kv-7"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -105,7 +105,7 @@ public sealed class ProcessClusterTests : IAsyncLifetime
     [Fact]
     public async Task The_meta_group_keeps_the_directory_and_a_silo_configured_otherwise_adopts_it()
     {
-        // Proves the directory lives in the meta Raft group: every silo reports the meta group and the same four key-value groups, and silo 3 restarted with a configuration asking for eight groups routes by the directory's four instead.
+        // Proves the directory lives in the meta Raft group: every silo reports the meta group, the same four key-value groups and lock-0, and silo 3 restarted with a configuration asking for eight groups routes by the directory's four instead.
         await PutAsync(1, "before", "restart");
         await _silos[3]!.StopAsync();
         _silos[3] = await SiloProcess.StartAsync(3, _ports, _data, Key, keyValueGroups: 8);
@@ -114,7 +114,7 @@ public sealed class ProcessClusterTests : IAsyncLifetime
         {
             string[][] groups = await Task.WhenAll(Enumerable.Range(1, 3).Select(async silo =>
                 (await StatusAsync(silo)).GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()!).ToArray()));
-            if (groups.All(g => g.SequenceEqual(["meta", "kv-0", "kv-1", "kv-2", "kv-3"])))
+            if (groups.All(g => g.SequenceEqual(["meta", "kv-0", "kv-1", "kv-2", "kv-3", "lock-0"])))
             {
                 break;
             }

@@ -52,9 +52,9 @@ internal static class KvCommandDecoder
         command.OperationCase switch
         {
             KvCommand.OperationOneofCase.RegisterClient => CheckClientId(command.RegisterClient.ClientId, config),
-            KvCommand.OperationOneofCase.Put => CheckPut(command.Put, config),
-            KvCommand.OperationOneofCase.Delete => CheckRequest(command.Delete.Request, command.Delete.Key, config),
-            KvCommand.OperationOneofCase.CompareAndSet => CheckCompareAndSet(command.CompareAndSet, config),
+            KvCommand.OperationOneofCase.Put => Either(CheckPut(command.Put, config), CheckFence(command.Put.Fence, config)),
+            KvCommand.OperationOneofCase.Delete => Either(CheckRequest(command.Delete.Request, command.Delete.Key, config), CheckFence(command.Delete.Fence, config)),
+            KvCommand.OperationOneofCase.CompareAndSet => Either(CheckCompareAndSet(command.CompareAndSet, config), CheckFence(command.CompareAndSet.Fence, config)),
             KvCommand.OperationOneofCase.ExpireSessions =>
                 command.ExpireSessions.IdleBeforeIndex > index.Value ? KvRejectReason.IndexInFuture : KvRejectReason.None,
             _ => KvRejectReason.UnknownOperation,
@@ -113,6 +113,15 @@ internal static class KvCommandDecoder
 
         return CheckKey(key, config);
     }
+
+    private static KvRejectReason Either(KvRejectReason first, KvRejectReason second) =>
+        first != KvRejectReason.None ? first : second;
+
+    /// <summary>No fence is fine; a present one needs a lock name of 1 to MaxLockNameBytes bytes and a token above 0.</summary>
+    private static KvRejectReason CheckFence(KvFence? fence, KvStateMachineConfig config) =>
+        fence is null ? KvRejectReason.None
+        : fence.LockName.IsEmpty || fence.LockName.Length > config.MaxLockNameBytes || fence.Token == 0 ? KvRejectReason.FenceInvalid
+        : KvRejectReason.None;
 
     private static KvRejectReason CheckClientId(ByteString clientId, KvStateMachineConfig config) =>
         clientId.Length == 0 ? KvRejectReason.ClientIdEmpty

@@ -18,21 +18,23 @@ public static class KvCommands
     }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>; with <paramref name="returnPrevious"/> the result carries the replaced value.</summary>
-    public static byte[] Put(KvRequestId request, ByteString key, ByteString value, bool returnPrevious = false)
+    /// <remarks>With <paramref name="fence"/> the put is applied only if no higher token has been seen for its lock.</remarks>
+    public static byte[] Put(KvRequestId request, ByteString key, ByteString value, bool returnPrevious = false, KvFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        var put = new KvPut { Request = request.Clone(), Key = key, Value = value, ReturnPrevious = returnPrevious };
+        var put = new KvPut { Request = request.Clone(), Key = key, Value = value, ReturnPrevious = returnPrevious, Fence = fence?.Clone() };
         return new KvCommand { Put = put }.ToByteArray();
     }
 
     /// <summary>Removes <paramref name="key"/>; with <paramref name="returnPrevious"/> the result carries the removed value.</summary>
-    public static byte[] Delete(KvRequestId request, ByteString key, bool returnPrevious = false)
+    /// <remarks>With <paramref name="fence"/> the delete is applied only if no higher token has been seen for its lock.</remarks>
+    public static byte[] Delete(KvRequestId request, ByteString key, bool returnPrevious = false, KvFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(key);
-        var delete = new KvDelete { Request = request.Clone(), Key = key, ReturnPrevious = returnPrevious };
+        var delete = new KvDelete { Request = request.Clone(), Key = key, ReturnPrevious = returnPrevious, Fence = fence?.Clone() };
         return new KvCommand { Delete = delete }.ToByteArray();
     }
 
@@ -40,11 +42,12 @@ public static class KvCommands
     /// Replaces the value of <paramref name="key"/> only if it equals <paramref name="expected"/>
     /// (null: only if the key is absent). <paramref name="replacement"/> null deletes the key.
     /// </summary>
-    public static byte[] CompareAndSet(KvRequestId request, ByteString key, ByteString? expected, ByteString? replacement)
+    /// <remarks>With <paramref name="fence"/> the write is applied only if no higher token has been seen for its lock.</remarks>
+    public static byte[] CompareAndSet(KvRequestId request, ByteString key, ByteString? expected, ByteString? replacement, KvFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(key);
-        var cas = new KvCompareAndSet { Request = request.Clone(), Key = key };
+        var cas = new KvCompareAndSet { Request = request.Clone(), Key = key, Fence = fence?.Clone() };
         if (expected is null)
         {
             cas.ExpectedAbsent = new KvAbsent();
@@ -69,6 +72,13 @@ public static class KvCommands
     /// <summary>Ends every session whose last applied request is below <paramref name="idleBefore"/>.</summary>
     public static byte[] ExpireSessions(LogIndex idleBefore) =>
         new KvCommand { ExpireSessions = new KvExpireSessions { IdleBeforeIndex = idleBefore.Value } }.ToByteArray();
+
+    /// <summary>A fence: the lock's name (UTF-8) and the fencing token its lease was granted with.</summary>
+    public static KvFence Fence(string lockName, ulong token)
+    {
+        ArgumentNullException.ThrowIfNull(lockName);
+        return new KvFence { LockName = ByteString.CopyFromUtf8(lockName), Token = token };
+    }
 
     /// <summary>A request id: the registered client id and the request's sequence number (from 1).</summary>
     public static KvRequestId Request(ByteString clientId, ulong sequence)

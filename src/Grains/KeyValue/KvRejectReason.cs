@@ -56,4 +56,15 @@ public enum KvRejectReason : byte
     /// is saved in the session like any other response.
     /// </summary>
     StoreFull = 14,
+
+    /// <summary>A fence with an empty lock name, one longer than <see cref="KvStateMachineConfig.MaxLockNameBytes"/>, or token 0.</summary>
+    FenceInvalid = 15,
+
+    /// <summary>
+    /// A fence names a lock not yet kept while <see cref="KvStateMachineConfig.MaxFences"/> are.
+    /// Like <see cref="StoreFull"/> it depends on the state and is saved in the session. Refusing
+    /// (rather than evicting an old lock's token) keeps the guarantee that a lower token is never
+    /// accepted after a higher one.
+    /// </summary>
+    FencesFull = 16,
 }

@@ -29,6 +29,9 @@ public sealed record KvResult
     /// <summary>The client id has no session; the request was not applied.</summary>
     public static KvResult SessionExpired { get; } = new(KvStatus.SessionExpired, null, KvRejectReason.None);
 
+    /// <summary>The write's fencing token is lower than one already seen for its lock.</summary>
+    public static KvResult Fenced { get; } = new(KvStatus.Fenced, null, KvRejectReason.None);
+
     public KvStatus Status { get; }
 
     /// <summary>
@@ -66,7 +69,7 @@ public sealed record KvResult
             return false;
         }
 
-        if ((status == KvStatus.Rejected) != (reason != KvRejectReason.None) || reason > KvRejectReason.StoreFull)
+        if ((status == KvStatus.Rejected) != (reason != KvRejectReason.None) || reason > KvRejectReason.FencesFull)
         {
             return false;
         }
@@ -79,6 +82,7 @@ public sealed record KvResult
             KvStatus.StaleRequest => StaleRequest,
             KvStatus.SessionExpired => SessionExpired,
             KvStatus.Rejected => Rejected(reason),
+            KvStatus.Fenced => Fenced,
             _ => null,
         };
         return result is not null;
@@ -86,8 +90,8 @@ public sealed record KvResult
 
     /// <summary>Whether a session may keep this as the response to its last applied request.</summary>
     internal bool IsAppliedOutcome =>
-        Status is KvStatus.Ok or KvStatus.NotFound or KvStatus.CasMismatch
-        || (Status == KvStatus.Rejected && RejectReason == KvRejectReason.StoreFull);
+        Status is KvStatus.Ok or KvStatus.NotFound or KvStatus.CasMismatch or KvStatus.Fenced
+        || (Status == KvStatus.Rejected && RejectReason is KvRejectReason.StoreFull or KvRejectReason.FencesFull);
 
     public override string ToString()
     {

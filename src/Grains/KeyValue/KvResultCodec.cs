@@ -66,6 +66,7 @@ public static class KvResultCodec
         KvStatus.StaleRequest => WireStatus.StaleRequest,
         KvStatus.SessionExpired => WireStatus.SessionExpired,
         KvStatus.Rejected => WireStatus.Rejected,
+        KvStatus.Fenced => WireStatus.Fenced,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown status"),
     };
 
@@ -77,6 +78,7 @@ public static class KvResultCodec
         WireStatus.StaleRequest => KvStatus.StaleRequest,
         WireStatus.SessionExpired => KvStatus.SessionExpired,
         WireStatus.Rejected => KvStatus.Rejected,
+        WireStatus.Fenced => KvStatus.Fenced,
         _ => null,
     };
 
@@ -97,6 +99,8 @@ public static class KvResultCodec
         KvRejectReason.MissingReplacement => WireReason.MissingReplacement,
         KvRejectReason.IndexInFuture => WireReason.IndexInFuture,
         KvRejectReason.StoreFull => WireReason.StoreFull,
+        KvRejectReason.FenceInvalid => WireReason.FenceInvalid,
+        KvRejectReason.FencesFull => WireReason.FencesFull,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown reject reason"),
     };
 
@@ -117,6 +121,8 @@ public static class KvResultCodec
         WireReason.MissingReplacement => KvRejectReason.MissingReplacement,
         WireReason.IndexInFuture => KvRejectReason.IndexInFuture,
         WireReason.StoreFull => KvRejectReason.StoreFull,
+        WireReason.FenceInvalid => KvRejectReason.FenceInvalid,
+        WireReason.FencesFull => KvRejectReason.FencesFull,
         _ => null,
     };
 }

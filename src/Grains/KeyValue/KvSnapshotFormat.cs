@@ -6,31 +6,44 @@ using Synod.Runtime.Storage;
 namespace Synod.Grains.KeyValue;
 
 /// <summary>
-/// The snapshot bytes of a key-value state machine, version 1. Identical states give identical
-/// bytes: entries are sorted by key and sessions by client id (unsigned byte order), and nothing
-/// else varies. All numbers are little-endian; "bytes" is a u32 length and then the bytes.
+/// The snapshot bytes of a key-value state machine, version 2. Identical states give identical
+/// bytes: entries are sorted by key, sessions by client id and fences by lock name (unsigned byte
+/// order), and nothing else varies. All numbers are little-endian; "bytes" is a u32 length and
+/// then the bytes.
 /// <code>
-/// "SKVS"  u32 version=1  u64 applied index
+/// "SKVS"  u32 version=2  u64 applied index
 /// config: u32 MaxKeyBytes  u32 MaxValueBytes  u32 MaxClientIdBytes  u32 MaxSessions  u64 MaxDataBytes
+///         u32 MaxLockNameBytes  u32 MaxFences                                  (version 2 only)
 /// u32 entry count,   then per entry:   bytes key  bytes value
 /// u32 session count, then per session: bytes client id  u64 last sequence  u64 last applied index
 ///                                      u8 status (0: none yet)  u8 reject reason  u8 has value  bytes value
+/// u32 fence count,   then per fence:   bytes lock name  u64 highest token      (version 2 only)
 /// u32 CRC-32C of everything before it
 /// </code>
+/// Version 1 (before fenced writes) is still read: it has no fences, and the fence limits take
+/// their defaults.
 /// </summary>
 internal static class KvSnapshotFormat
 {
-    public const uint Version = 1;
+    public const uint Version = 2;
 
-    /// <summary>Bytes of a snapshot with no entries and no sessions.</summary>
-    public const int FixedBytes = 4 + 4 + 8 + (4 * 4) + 8 + 4 + 4 + 4;
+    /// <summary>The version written before fenced writes; read, never written.</summary>
+    public const uint VersionWithoutFences = 1;
+
+    /// <summary>Bytes of a snapshot with no entries, sessions or fences.</summary>
+    public const int FixedBytes = FixedBytesWithoutFences + 4 + 4 + 4;
+
+    /// <summary>Bytes of an empty version 1 snapshot, the shortest a valid snapshot can be.</summary>
+    private const int FixedBytesWithoutFences = 4 + 4 + 8 + (4 * 4) + 8 + 4 + 4 + 4;
 
     private static ReadOnlySpan<byte> Magic => "SKVS"u8;
 
-    public static byte[] Write(LogIndex applied, KvStateMachineConfig config, KvStore store, KvSessionTable sessions)
+    public static byte[] Write(LogIndex applied, KvStateMachineConfig config, KvStore store, KvSessionTable sessions, KvFenceTable fences)
     {
         var orderedSessions = sessions.OrderedByClientId().ToList();
-        var size = FixedBytes + store.DataBytes + orderedSessions.Sum(SessionBytes);
+        var orderedFences = fences.OrderedByLockName().ToList();
+        var size = FixedBytes + store.DataBytes + orderedSessions.Sum(SessionBytes)
+            + orderedFences.Sum(fence => (long)KvStateMachineConfig.FenceOverheadBytes + fence.Key.Length);
         Invariant.Holds(size <= config.MaxSnapshotBytes, "snapshot " + size + " bytes, max " + config.MaxSnapshotBytes);
         var buffer = new byte[size];
         var writer = new KvSnapshotWriter(buffer);
@@ -42,6 +55,8 @@ internal static class KvSnapshotFormat
         writer.WriteUInt32((uint)config.MaxClientIdBytes);
         writer.WriteUInt32((uint)config.MaxSessions);
         writer.WriteUInt64((ulong)config.MaxDataBytes);
+        writer.WriteUInt32((uint)config.MaxLockNameBytes);
+        writer.WriteUInt32((uint)config.MaxFences);
         writer.WriteUInt32((uint)store.Count);
         foreach (var (key, value) in store.OrderedByKey())
         {
@@ -55,6 +70,13 @@ internal static class KvSnapshotFormat
             WriteSession(ref writer, session);
         }
 
+        writer.WriteUInt32((uint)orderedFences.Count);
+        foreach (var (lockName, token) in orderedFences)
+        {
+            writer.WriteBytes(lockName.Span);
+            writer.WriteUInt64(token);
+        }
+
         writer.WriteChecksum();
         return buffer;
     }
@@ -64,12 +86,17 @@ internal static class KvSnapshotFormat
         CheckEnvelope(snapshot);
         var reader = new KvSnapshotReader(snapshot[..^sizeof(uint)]);
         reader.ReadUInt32("magic");
-        reader.ReadUInt32("version");
+        var hasFences = reader.ReadUInt32("version") == Version;
         var applied = new LogIndex(reader.ReadUInt64("applied index"));
-        var config = ReadConfig(ref reader);
+        var config = ReadConfig(ref reader, hasFences);
         var machine = new KvStateMachine(config, applied);
         ReadEntries(ref reader, config, machine.Store);
         ReadSessions(ref reader, config, applied, machine.Sessions);
+        if (hasFences)
+        {
+            ReadFences(ref reader, config, machine.Fences);
+        }
+
         if (reader.Remaining != 0)
         {
             throw new KvSnapshotCorruptException(reader.Remaining + " unexpected bytes at offset " + reader.Position);
@@ -96,9 +123,9 @@ internal static class KvSnapshotFormat
     /// <summary>Magic, version and checksum, checked before anything inside is trusted.</summary>
     private static void CheckEnvelope(ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length < FixedBytes)
+        if (snapshot.Length < FixedBytesWithoutFences)
         {
-            throw new KvSnapshotCorruptException("only " + snapshot.Length + " bytes, less than the " + FixedBytes + " of an empty snapshot");
+            throw new KvSnapshotCorruptException("only " + snapshot.Length + " bytes, less than the " + FixedBytesWithoutFences + " of an empty snapshot");
         }
 
         if (!snapshot[..Magic.Length].SequenceEqual(Magic))
@@ -108,9 +135,9 @@ internal static class KvSnapshotFormat
 
         var header = new KvSnapshotReader(snapshot[Magic.Length..]);
         var version = header.ReadUInt32("version");
-        if (version != Version)
+        if (version is not (Version or VersionWithoutFences))
         {
-            throw new KvSnapshotCorruptException("version " + version + " is not supported (this build reads " + Version + ")");
+            throw new KvSnapshotCorruptException("version " + version + " is not supported (this build reads " + VersionWithoutFences + " and " + Version + ")");
         }
 
         var trailer = new KvSnapshotReader(snapshot[^sizeof(uint)..]);
@@ -122,7 +149,7 @@ internal static class KvSnapshotFormat
         }
     }
 
-    private static KvStateMachineConfig ReadConfig(ref KvSnapshotReader reader)
+    private static KvStateMachineConfig ReadConfig(ref KvSnapshotReader reader, bool hasFences)
     {
         var config = new KvStateMachineConfig
         {
@@ -132,6 +159,11 @@ internal static class KvSnapshotFormat
             MaxSessions = reader.ReadInt32("MaxSessions"),
             MaxDataBytes = (long)Math.Min(reader.ReadUInt64("MaxDataBytes"), long.MaxValue),
         };
+        if (hasFences)
+        {
+            config = config with { MaxLockNameBytes = reader.ReadInt32("MaxLockNameBytes"), MaxFences = reader.ReadInt32("MaxFences") };
+        }
+
         var problem = config.FindProblem();
         return problem is null ? config : throw new KvSnapshotCorruptException("config: " + problem);
     }
@@ -191,6 +223,35 @@ internal static class KvSnapshotFormat
 
             sessions.AddRestored(session);
             previousId = session.ClientId;
+        }
+    }
+
+    private static void ReadFences(ref KvSnapshotReader reader, KvStateMachineConfig config, KvFenceTable fences)
+    {
+        var count = reader.ReadInt32("fence count");
+        if (count > config.MaxFences)
+        {
+            throw new KvSnapshotCorruptException(count + " fences, more than MaxFences " + config.MaxFences);
+        }
+
+        ByteString? previousName = null;
+        for (var i = 0; i < count; i++)
+        {
+            var offset = reader.Position;
+            var lockName = reader.ReadBytes(config.MaxLockNameBytes, "lock name");
+            var token = reader.ReadUInt64("fence token");
+            if (lockName.IsEmpty || token == 0)
+            {
+                throw new KvSnapshotCorruptException("fence at offset " + offset + " has an empty lock name or token 0");
+            }
+
+            if (previousName is not null && ByteStringComparer.Instance.Compare(previousName, lockName) >= 0)
+            {
+                throw new KvSnapshotCorruptException("fence at offset " + offset + " is not after the one before it");
+            }
+
+            fences.AddRestored(lockName, token);
+            previousName = lockName;
         }
     }
 

@@ -52,6 +52,7 @@ public sealed class KvStateMachine
         _appliedIndex = appliedIndex;
         Store = new KvStore(config.MaxDataBytes);
         Sessions = new KvSessionTable(config.MaxSessions);
+        Fences = new KvFenceTable(config.MaxFences);
     }
 
     public KvStateMachineConfig Config { get; }
@@ -69,6 +70,15 @@ public sealed class KvStateMachine
     internal KvStore Store { get; }
 
     internal KvSessionTable Sessions { get; }
+
+    internal KvFenceTable Fences { get; }
+
+    /// <summary>The highest fencing token a write has carried for <paramref name="lockName"/>, or null if none has.</summary>
+    public ulong? HighestFenceToken(ByteString lockName)
+    {
+        ArgumentNullException.ThrowIfNull(lockName);
+        return Fences.HighestFor(lockName);
+    }
 
     /// <summary>
     /// Applies the committed command at <paramref name="index"/>, which must be above
@@ -127,7 +137,7 @@ public sealed class KvStateMachine
     }
 
     /// <summary>The whole state in the deterministic format of <see cref="KvSnapshotFormat"/>.</summary>
-    public byte[] Snapshot() => KvSnapshotFormat.Write(_appliedIndex, Config, Store, Sessions);
+    public byte[] Snapshot() => KvSnapshotFormat.Write(_appliedIndex, Config, Store, Sessions, Fences);
 
     /// <summary>
     /// Rebuilds a state machine from <see cref="Snapshot"/> bytes, config included. Throws
@@ -144,7 +154,8 @@ public sealed class KvStateMachine
             return false;
         }
 
-        return Store.SameAs(other.Store, out difference) && Sessions.SameAs(other.Sessions, out difference);
+        return Store.SameAs(other.Store, out difference) && Sessions.SameAs(other.Sessions, out difference)
+            && Fences.SameAs(other.Fences, out difference);
     }
 
     private static KvStateMachineConfig Validated(KvStateMachineConfig config)
@@ -185,7 +196,7 @@ public sealed class KvStateMachine
             return KvResult.StaleRequest;
         }
 
-        var result = command.OperationCase switch
+        var result = AdmitFence(command) ?? command.OperationCase switch
         {
             KvCommand.OperationOneofCase.Put => Put(command.Put),
             KvCommand.OperationOneofCase.Delete => Delete(command.Delete),
@@ -194,6 +205,23 @@ public sealed class KvStateMachine
         };
         Sessions.RecordApplied(session, request.Sequence, result, index);
         return result;
+    }
+
+    /// <summary>
+    /// The fence check of issue 6, after the session check so that a retry gets its saved answer:
+    /// null if the write carries no fence or its token is not below the highest seen for its lock
+    /// (a higher token is recorded even if the write then fails, since its holder exists).
+    /// </summary>
+    private KvResult? AdmitFence(KvCommand command)
+    {
+        var fence = command.OperationCase switch
+        {
+            KvCommand.OperationOneofCase.Put => command.Put.Fence,
+            KvCommand.OperationOneofCase.Delete => command.Delete.Fence,
+            KvCommand.OperationOneofCase.CompareAndSet => command.CompareAndSet.Fence,
+            _ => null,
+        };
+        return fence is null ? null : Fences.Admit(fence.LockName, fence.Token);
     }
 
     private KvResult Put(KvPut put)

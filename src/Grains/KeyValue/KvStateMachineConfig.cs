@@ -14,6 +14,9 @@ public sealed record KvStateMachineConfig
     /// <summary>Bytes a snapshot spends on a session besides its client id and saved value.</summary>
     public const int SessionOverheadBytes = 4 + 8 + 8 + 1 + 1 + 1 + 4;
 
+    /// <summary>Bytes a snapshot spends on a fence besides its lock name (a length and the token).</summary>
+    public const int FenceOverheadBytes = 4 + 8;
+
     /// <summary>Protobuf framing a valid command may add to its client id, key and two values.</summary>
     private const int CommandFramingBytes = 256;
 
@@ -39,12 +42,22 @@ public sealed record KvStateMachineConfig
     /// </summary>
     public long MaxDataBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Longest lock name a fence may carry, in bytes. Default 256.</summary>
+    public int MaxLockNameBytes { get; init; } = 256;
+
+    /// <summary>
+    /// Most lock names whose highest fencing token the store keeps. A fenced write naming one more
+    /// is answered Rejected(FencesFull). Default 4096.
+    /// </summary>
+    public int MaxFences { get; init; } = 4096;
+
     /// <summary>The longest command that can be valid; longer entries are rejected undecoded.</summary>
-    public int MaxCommandBytes => MaxClientIdBytes + MaxKeyBytes + (2 * MaxValueBytes) + CommandFramingBytes;
+    public int MaxCommandBytes => MaxClientIdBytes + MaxKeyBytes + (2 * MaxValueBytes) + MaxLockNameBytes + CommandFramingBytes;
 
     /// <summary>The largest snapshot these limits allow; it must fit in one array.</summary>
     public long MaxSnapshotBytes =>
-        KvSnapshotFormat.FixedBytes + MaxDataBytes + ((long)MaxSessions * (SessionOverheadBytes + MaxClientIdBytes + MaxValueBytes));
+        KvSnapshotFormat.FixedBytes + MaxDataBytes + ((long)MaxSessions * (SessionOverheadBytes + MaxClientIdBytes + MaxValueBytes))
+        + ((long)MaxFences * (FenceOverheadBytes + MaxLockNameBytes));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first limit that is out of range.</summary>
     public void Validate()
@@ -63,6 +76,8 @@ public sealed record KvStateMachineConfig
         const int maxKeyCeiling = 64 * 1024;
         const int maxValueCeiling = 64 * 1024 * 1024;
         const int maxClientIdCeiling = 1024;
+        const int maxLockNameCeiling = 1024;
+        const int maxFencesCeiling = 1024 * 1024;
         if (MaxKeyBytes is < 1 or > maxKeyCeiling)
         {
             return $"MaxKeyBytes {MaxKeyBytes} is not in [1, {maxKeyCeiling}]";
@@ -76,6 +91,16 @@ public sealed record KvStateMachineConfig
         if (MaxClientIdBytes is < 1 or > maxClientIdCeiling)
         {
             return $"MaxClientIdBytes {MaxClientIdBytes} is not in [1, {maxClientIdCeiling}]";
+        }
+
+        if (MaxLockNameBytes is < 1 or > maxLockNameCeiling)
+        {
+            return $"MaxLockNameBytes {MaxLockNameBytes} is not in [1, {maxLockNameCeiling}]";
+        }
+
+        if (MaxFences is < 1 or > maxFencesCeiling)
+        {
+            return $"MaxFences {MaxFences} is not in [1, {maxFencesCeiling}]";
         }
 
         if (MaxSessions < 1)

@@ -23,4 +23,7 @@ public enum KvStatus : byte
 
     /// <summary>Bad input, or the store is full; see <see cref="KvRejectReason"/>.</summary>
     Rejected = 6,
+
+    /// <summary>The write's fencing token is lower than one already seen for its lock; not applied.</summary>
+    Fenced = 7,
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Synod.Consensus.Raft;
+using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Raft;
 
 namespace Synod.Grains.Locks;
@@ -8,12 +9,34 @@ namespace Synod.Grains.Locks;
 /// The lock state machine as a Raft replica applies it: <c>LockCommand</c> in, <c>LockResult</c>
 /// out; a query is a lock name's bytes; snapshots in <see cref="LockSnapshotFormat"/>.
 /// </summary>
-public sealed class LockReplicatedStateMachine(LockStateMachineConfig config) : IReplicatedStateMachine
+public sealed class LockReplicatedStateMachine(LockStateMachineConfig config) : IReplicatedStateMachine, ILeaderTimedMachine
 {
     private LockStateMachine _machine = new(config);
 
     /// <summary>The state machine itself, for status and tests.</summary>
     public LockStateMachine Machine => _machine;
+
+    /// <inheritdoc/>
+    public ulong ObservedTimeMs => _machine.NowMs;
+
+    /// <inheritdoc/>
+    public byte[] StampLeaderTime(byte[] command, ulong leaderTimeMs)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        LockCommand parsed;
+        try
+        {
+            parsed = LockCommand.Parser.ParseFrom(command);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            // Safe: a malformed command is proposed as it is and answered REJECTED when applied.
+            return command;
+        }
+
+        parsed.LeaderTimeMs = leaderTimeMs;
+        return parsed.ToByteArray();
+    }
 
     /// <inheritdoc/>
     public byte[] Apply(ulong index, ReadOnlySpan<byte> command) => _machine.Apply(new LogIndex(index), command).ToByteArray();

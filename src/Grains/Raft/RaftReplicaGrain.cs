@@ -32,6 +32,7 @@ public sealed class RaftReplicaGrain :
     private readonly IRaftGroupDirectory _directory;
     private readonly RaftReplicaOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Dictionary<ulong, PendingProposal> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _reads = [];
     private RaftReplicaKey _key;
@@ -47,14 +48,21 @@ public sealed class RaftReplicaGrain :
     private bool _ticking = true;
     private int _ticksSinceBalance;
     private string? _fault;
+    private Term? _timedTerm;
+    private ulong _timeBaseMs;
+    private long _timeBaseStamp;
 
-    /// <summary>Creates the grain; the runtime activates it.</summary>
-    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger)
+    /// <summary>
+    /// Creates the grain; the runtime activates it. <paramref name="time"/> (the system's by
+    /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with.
+    /// </summary>
+    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null)
     {
         _store = store;
         _directory = directory;
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The core's status, for tests and the status API.</summary>
@@ -189,7 +197,13 @@ public sealed class RaftReplicaGrain :
             return Answer(ReplicaAnswers.Rejected($"the command has {request.Command.Length} bytes; the limit is {_options.MaxCommandBytes}"));
         }
 
-        ProposeResult result = _node.Propose(request.Command.ToByteArray());
+        byte[] command = request.Command.ToByteArray();
+        if (_machine is ILeaderTimedMachine timed)
+        {
+            command = timed.StampLeaderTime(command, LeaderTimeMs(timed, _node));
+        }
+
+        ProposeResult result = _node.Propose(command);
         if (!result.Accepted)
         {
             return Answer(ReplicaAnswers.ForRejection(result));
@@ -291,6 +305,25 @@ public sealed class RaftReplicaGrain :
         }
 
         return Task.FromResult(reply);
+    }
+
+    // The locks.proto contract: base + elapsed monotonic time since this leader's term began
+    // (its first entry applied); the machine's own time until then.
+    private ulong LeaderTimeMs(ILeaderTimedMachine timed, RaftNode node) =>
+        node.Role == RaftRole.Leader && _timedTerm == node.Term
+            ? _timeBaseMs + (ulong)_time.GetElapsedTime(_timeBaseStamp).TotalMilliseconds
+            : timed.ObservedTimeMs;
+
+    // Takes the time base once the leader has applied an entry of its own term: every earlier
+    // entry is applied then, so the base is the largest time any leader proposed and committed.
+    private void MaybeStartLeaderClock(Entry entry, RaftNode node)
+    {
+        if (_machine is ILeaderTimedMachine timed && node.Role == RaftRole.Leader && entry.Term == node.Term && _timedTerm != node.Term)
+        {
+            _timedTerm = node.Term;
+            _timeBaseMs = timed.ObservedTimeMs;
+            _timeBaseStamp = _time.GetTimestamp();
+        }
     }
 
     // The preferred leader rotates with the group's number (the digits that end its name, 0 when
@@ -558,6 +591,7 @@ public sealed class RaftReplicaGrain :
                 _machine!.MarkApplied(entry.Index.Value);
             }
 
+            MaybeStartLeaderClock(entry, node);
             if (_proposals.Remove(entry.Index.Value, out PendingProposal? pending))
             {
                 pending.Answer.TrySetResult(pending.Term == entry.Term && result is not null

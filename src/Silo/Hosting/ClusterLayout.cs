@@ -25,6 +25,9 @@ public sealed class ClusterLayout
     /// <summary>The group that keeps the directory.</summary>
     public const string MetaGroup = "meta";
 
+    /// <summary>The directory's <c>machine</c> of a lock group.</summary>
+    public const string LockMachine = "lock";
+
     private static readonly GroupPlacement NoGroup = new();
 
     private readonly Dictionary<string, GroupPlacement> _groups;
@@ -46,6 +49,7 @@ public sealed class ClusterLayout
         _silos = silos.ToDictionary(s => s.Id);
         Silos = [.. _silos.Keys.Order()];
         _groups = directory.Groups.ToDictionary(g => g.Group, StringComparer.Ordinal);
+        LockGroups = [.. directory.Groups.Where(g => g.Machine == LockMachine).Select(g => g.Group)];
         _slotOwners = [.. directory.SlotGroups.Select(index => directory.Groups[(int)index].Group)];
         int[] metaSilos = [.. configured.Select(s => s.Id).Order().Take(Replicas)];
         _meta = new GroupPlacement { Group = MetaGroup, Protocol = "raft", Machine = "directory", InitialReplicas = Replicas };
@@ -64,20 +68,25 @@ public sealed class ClusterLayout
     /// <summary>Every group of the directory (not the meta group), in directory order.</summary>
     public IEnumerable<string> Groups => Directory.Groups.Select(g => g.Group);
 
+    /// <summary>The lock groups (machine <c>lock</c>), in directory order.</summary>
+    public IReadOnlyList<string> LockGroups { get; }
+
     /// <summary>The voters every group of a new cluster starts with.</summary>
     public static Membership Voters { get; } = Membership.OfVoters(new ReplicaId(1), new ReplicaId(2), new ReplicaId(3));
 
     /// <summary>
     /// The directory a new cluster is bootstrapped with: its silos, key-value groups
     /// <c>kv-0 … kv-{n-1}</c> of three replicas placed by <see cref="PlacementPolicy"/> (distinct
-    /// silos, spread over failure domains, fewest replicas first), slot s owned by group s mod n.
+    /// silos, spread over failure domains, fewest replicas first), slot s owned by group s mod n;
+    /// and one lock group <c>lock-0</c>, which owns no slots.
     /// </summary>
     public static ClusterDirectory Initial(int groups, IEnumerable<SiloRecord> silos)
     {
         var directory = new ClusterDirectory { Slots = Slots, Version = 1 };
         directory.Silos.AddRange(silos.OrderBy(s => s.Id).Select(s => s.Clone()));
         var created = new List<string>();
-        string? problem = DirectoryChanges.CreateGroups(directory, new CreateGroups { Protocol = "raft", Machine = "kv", Replicas = Replicas, Count = (uint)groups }, created);
+        string? problem = DirectoryChanges.CreateGroups(directory, new CreateGroups { Protocol = "raft", Machine = "kv", Replicas = Replicas, Count = (uint)groups }, created)
+            ?? DirectoryChanges.CreateGroups(directory, new CreateGroups { Protocol = "raft", Machine = LockMachine, Replicas = Replicas, Count = 1 }, created);
         if (problem is not null)
         {
             throw new InvalidOperationException($"Cannot lay out a new cluster: {problem}.");
@@ -102,6 +111,9 @@ public sealed class ClusterLayout
 
     /// <summary>The group that holds <paramref name="key"/>.</summary>
     public string GroupOf(ReadOnlySpan<byte> key) => _slotOwners[Slot(key) % (uint)_slotOwners.Length];
+
+    /// <summary>The lock group that holds lock <paramref name="name"/> (UTF-8 bytes), or null when the cluster has none.</summary>
+    public string? LockGroupOf(ReadOnlySpan<byte> name) => LockGroups.Count == 0 ? null : LockGroups[(int)(Fnv1a(name) % (uint)LockGroups.Count)];
 
     /// <summary>The silo that hosts replica <paramref name="replica"/> of <paramref name="group"/>, or none (0) when no silo does.</summary>
     public SiloId SiloOf(string group, ReplicaId replica) =>
@@ -141,7 +153,9 @@ public sealed class ClusterLayout
     public static byte[] KeyBytes(string key) => Encoding.UTF8.GetBytes(key);
 
     // FNV-1a: stable across processes and versions, unlike string.GetHashCode.
-    private static uint Slot(ReadOnlySpan<byte> key)
+    private static uint Slot(ReadOnlySpan<byte> key) => Fnv1a(key) % Slots;
+
+    private static uint Fnv1a(ReadOnlySpan<byte> key)
     {
         uint hash = 2166136261;
         foreach (byte b in key)
@@ -149,6 +163,6 @@ public sealed class ClusterLayout
             hash = (hash ^ b) * 16777619;
         }
 
-        return hash % Slots;
+        return hash;
     }
 }

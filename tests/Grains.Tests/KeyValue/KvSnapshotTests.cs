@@ -89,8 +89,8 @@ public sealed class KvSnapshotTests
         Assert.Contains("checksum", Refuse(snapshot[..^1]));
         Assert.Contains("magic", Refuse([.. "XKVS"u8, .. snapshot[4..]]));
         var future = (byte[])snapshot.Clone();
-        BinaryPrimitives.WriteUInt32LittleEndian(future.AsSpan(4), 2);
-        Assert.Contains("version 2", Refuse(future));
+        BinaryPrimitives.WriteUInt32LittleEndian(future.AsSpan(4), 3);
+        Assert.Contains("version 3", Refuse(future));
         var flipped = (byte[])snapshot.Clone();
         flipped[^10] ^= 1;
         Assert.Contains("checksum mismatch", Refuse(flipped));
@@ -106,7 +106,7 @@ public sealed class KvSnapshotTests
         kv.Put("c", 2, "b", "2");
         var snapshot = kv.Machine.Snapshot();
         var keyA = snapshot.AsSpan().IndexOf("\x01\0\0\0a"u8);
-        Assert.Equal(KvSnapshotFormat.FixedBytes - 8, keyA);
+        Assert.Equal(KvSnapshotFormat.FixedBytes - 12, keyA);
 
         var unsorted = (byte[])snapshot.Clone();
         unsorted[keyA + 4] = (byte)'c';
