@@ -148,7 +148,10 @@ public sealed class RaftGroupOverRuntimeTests
 
         public async Task<string> ProposeUntilAcknowledgedAsync(string command)
         {
-            for (int attempt = 0; attempt < 20; attempt++)
+            // Bounded by time, not attempts: a transfer to the preferred leader can refuse many quick
+            // attempts in a row.
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            for (int attempt = 0; deadline.Elapsed < TimeSpan.FromSeconds(15); attempt++)
             {
                 IGrainReference leader = await WaitForLeaderAsync();
                 string name = attempt == 0 ? command : $"{command}.{attempt}";
@@ -161,9 +164,10 @@ public sealed class RaftGroupOverRuntimeTests
                 // A leader handing over to its preferred replica (issue 6: leader balancing) refuses proposals meanwhile.
                 bool transferring = answer.Status == ReplicaAnswer.Types.Status.Rejected && answer.Detail.StartsWith("LeadershipTransferInProgress", StringComparison.Ordinal);
                 Assert.True(transferring || answer.Status is ReplicaAnswer.Types.Status.NotLeader or ReplicaAnswer.Types.Status.UnknownOutcome, $"unexpected answer {answer}");
+                await Task.Delay(10);
             }
 
-            throw new InvalidOperationException($"{command} was not acknowledged in 20 attempts");
+            throw new InvalidOperationException($"{command} was not acknowledged within 15 s");
         }
 
         public async Task<IGrainReference> WaitForLeaderAsync()
