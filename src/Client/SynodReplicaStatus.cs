@@ -8,4 +8,5 @@ namespace Synod.Client;
 /// <param name="Leader">The replica it believes leads the group (0 when it knows none).</param>
 /// <param name="CommitIndex">The highest log index it knows to be committed.</param>
 /// <param name="AppliedIndex">The highest log index it has applied to its state machine.</param>
-public sealed record SynodReplicaStatus(ulong Replica, string Silo, string Role, ulong Term, ulong Leader, ulong CommitIndex, ulong AppliedIndex);
+/// <param name="Quiet">Its group is idle and quiet: the replica is not ticked and sends no heartbeats until a proposal, a read or a peer wakes it.</param>
+public sealed record SynodReplicaStatus(ulong Replica, string Silo, string Role, ulong Term, ulong Leader, ulong CommitIndex, ulong AppliedIndex, bool Quiet = false);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Synod.Grains.Raft;
 using Synod.Silo.Hosting;
 
 // dotnet run --project src/Silo                  the four-silo development cluster in this process
@@ -10,18 +11,23 @@ IConfiguration configuration = new ConfigurationBuilder()
     .Build();
 string? configFile = configuration["ConfigFile"];
 List<SiloOptions> silos;
+IConfiguration settings;
 if (configFile is null)
 {
     silos = [.. DevCluster.Silos()];
+    settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
 }
 else
 {
-    IConfiguration file = new ConfigurationBuilder()
+    settings = new ConfigurationBuilder()
         .AddJsonFile(Path.GetFullPath(configFile), optional: false)
         .AddEnvironmentVariables()
         .Build();
-    silos = [file.GetSection("Synod:Silo").Get<SiloOptions>() ?? throw new InvalidOperationException($"{configFile} has no Synod:Silo section.")];
+    silos = [settings.GetSection("Synod:Silo").Get<SiloOptions>() ?? throw new InvalidOperationException($"{configFile} has no Synod:Silo section.")];
 }
+
+// Synod:Raft (file or Synod__Raft__* variables, in the dev cluster too): the Raft replicas' settings.
+RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptions>() ?? new RaftReplicaOptions();
 
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 var hosts = new List<SiloHost>();
@@ -32,7 +38,7 @@ try
 {
     foreach (SiloOptions options in silos)
     {
-        var host = new SiloHost(options, loggerFactory);
+        var host = new SiloHost(options, loggerFactory, raft);
         hosts.Add(host);
         await host.StartAsync(stopping.Token);
         Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");
@@ -44,7 +50,7 @@ try
     await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     return 0;
 }
-catch (InvalidOperationException error)
+catch (Exception error) when (error is InvalidOperationException or System.ComponentModel.DataAnnotations.ValidationException)
 {
     Console.Error.WriteLine($"synod silo: {error.Message}");
     return 2;

@@ -39,6 +39,9 @@ public sealed class LeaderBalancingClusterTests : IAsyncLifetime
         // Proves on real processes: six groups' leaders settle two per silo, leave silo 3 when it is SIGKILLed, and are back to two per silo within a minute of its restart.
         await WaitForLeadersAsync(1, counts => counts[1] == 2 && counts[2] == 2 && counts[3] == 2, "leaders spread two per silo");
 
+        // Idle and balanced, every key-value replica goes quiet, and the status says so.
+        await WaitForQuietAsync(1);
+
         _silos[3]!.Kill();
         _silos[3] = null;
         await WaitForLeadersAsync(1, counts => counts[1] + counts[2] == Groups, "every group is led from silos 1 and 2");
@@ -64,6 +67,30 @@ public sealed class LeaderBalancingClusterTests : IAsyncLifetime
         }
 
         Assert.Fail($"timed out waiting until {what}; leaders per silo 1..3: {string.Join(',', counts.Skip(1))}");
+    }
+
+    // Polls silo `asking`'s status until every replica of every key-value group reports quiet.
+    private async Task WaitForQuietAsync(int asking)
+    {
+        var clock = Stopwatch.StartNew();
+        int quiet = 0, total = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            JsonElement status = await _http.GetFromJsonAsync<JsonElement>(new Uri($"{_ports.Http(asking)}/v1/status"));
+            JsonElement[] replicas = [.. status.GetProperty("groups").EnumerateArray()
+                .Where(g => g.GetProperty("group").GetString()!.StartsWith("kv-", StringComparison.Ordinal))
+                .SelectMany(g => g.GetProperty("replicas").EnumerateArray())];
+            total = replicas.Length;
+            quiet = replicas.Count(r => r.GetProperty("quiet").GetBoolean());
+            if (total == Groups * 3 && quiet == total)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"timed out waiting for every key-value replica to go quiet: {quiet} of {total}");
     }
 
     private async Task<int[]> LeaderCountsAsync(int asking)

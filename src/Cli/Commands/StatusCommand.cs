@@ -46,7 +46,7 @@ internal static class StatusCommand
             foreach (var replica in group.Replicas.OrderBy(r => r.Replica))
             {
                 groups.AddRow(
-                    Cell(group.Group), Cell(group.Protocol), Cell(replica.Replica), Cell(replica.Silo), Cell(replica.Role),
+                    Cell(group.Group), Cell(group.Protocol), Cell(replica.Replica), Cell(replica.Silo), Cell(replica.Quiet ? $"{replica.Role} (quiet)" : replica.Role),
                     Cell(replica.Term), Cell(replica.Leader == 0 && group.Protocol != "pbft" ? "-" : replica.Leader.ToString(CultureInfo.InvariantCulture)),
                     Cell(replica.CommitIndex), Cell(replica.AppliedIndex));
             }

@@ -300,6 +300,7 @@ public sealed class RaftReplicaGrain :
             reply.Commit = node.CommitIndex.Value;
             reply.Applied = node.AppliedIndex.Value;
             reply.LastIndex = node.LastPosition.Index.Value;
+            reply.Quiet = node.IsQuiet;
             reply.Voters.AddRange(node.Membership.Voters.Select(v => v.Value));
             reply.Learners.AddRange(node.Membership.Learners.Select(l => l.Value));
         }

@@ -9,5 +9,5 @@ public sealed record SiloStatus(string Id, string HttpAddress, bool Up);
 /// <summary>One consensus group and its replicas.</summary>
 public sealed record GroupStatus(string Group, string Protocol, IReadOnlyList<ReplicaStatus> Replicas);
 
-/// <summary>One replica of a group.</summary>
-public sealed record ReplicaStatus(ulong Replica, string Silo, string Role, ulong Term, ulong Leader, ulong CommitIndex, ulong AppliedIndex);
+/// <summary>One replica of a group; <paramref name="Quiet"/> when its idle Raft core is not ticked and sends nothing.</summary>
+public sealed record ReplicaStatus(ulong Replica, string Silo, string Role, ulong Term, ulong Leader, ulong CommitIndex, ulong AppliedIndex, bool Quiet = false);

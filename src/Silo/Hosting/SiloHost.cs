@@ -21,6 +21,7 @@ namespace Synod.Silo.Hosting;
 public sealed class SiloHost : IAsyncDisposable
 {
     private readonly SiloOptions _options;
+    private readonly RaftReplicaOptions _raft;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private AdoNetReplicaStore? _store;
@@ -39,8 +40,14 @@ public sealed class SiloHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
-    public SiloHost(SiloOptions options, ILoggerFactory loggerFactory)
+    /// <param name="options">The silo's options (configuration section <c>Synod:Silo</c>).</param>
+    /// <param name="loggerFactory">Where the silo logs.</param>
+    /// <param name="raft">The Raft replicas' settings (configuration section <c>Synod:Raft</c>); the defaults when null.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="raft"/> holds a value out of range.</exception>
+    public SiloHost(SiloOptions options, ILoggerFactory loggerFactory, RaftReplicaOptions? raft = null)
     {
+        _raft = raft ?? new RaftReplicaOptions();
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(_raft, new System.ComponentModel.DataAnnotations.ValidationContext(_raft), validateAllProperties: true);
         _options = options;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SiloHost>();
@@ -64,7 +71,7 @@ public sealed class SiloHost : IAsyncDisposable
         await _store.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var directory = new KeyValueGroupDirectory(_layout);
-        var raft = new RaftReplicaOptions();
+        RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
         var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
         _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _options, store, _loggerFactory);
@@ -270,7 +277,7 @@ public sealed class SiloHost : IAsyncDisposable
         {
             ReplicaStatusReply reply = await runtime.GetGrain(ClusterLayout.ReplicaGrain(group, replica))
                 .InvokeAsync<ReplicaStatusRequest, ReplicaStatusReply>(new ReplicaStatusRequest(), timeout.Token).ConfigureAwait(false);
-            return new ReplicaStatus(replica, silo, reply.Faulted ? "Faulted" : reply.Role, reply.Term, reply.Leader, reply.Commit, reply.Applied);
+            return new ReplicaStatus(replica, silo, reply.Faulted ? "Faulted" : reply.Role, reply.Term, reply.Leader, reply.Commit, reply.Applied, reply.Quiet);
         }
         catch (Exception error) when (error is GrainCallException or GrainUnavailableException or OperationCanceledException or ObjectDisposedException)
         {
