@@ -224,6 +224,13 @@ public sealed class RaftReplicaGrain :
             return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
         }
 
+        if (request.Stale)
+        {
+            return Answer(_node.Role == RaftRole.Leader && _machine is not null
+                ? ReplicaAnswers.Ok(_node.AppliedIndex.Value, _machine.Query(request.Query.ToByteArray()))
+                : ReplicaAnswers.NotLeader(_node.Leader));
+        }
+
         ulong context = _nextReadContext++;
         RequestResult result = _node.ReadIndex(context);
         if (!result.Accepted)

@@ -25,6 +25,9 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
     // The activations the timer ticks: tickable ones that have not opted out (issue 6).
     private readonly ConcurrentDictionary<GrainId, Activation> _ticking = new();
+
+    // Completed when an activation starts ticking; the timer waits on it while none ticks.
+    private TaskCompletionSource _tickingAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<SiloId, StreamOutbox> _outboxes = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -480,7 +483,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         var activation = new Activation(grain, new GrainContext(id, this, _time), _options.MailboxCapacity, _logger, _counters, _abortTurns.Token);
         if (grain is ITickable)
         {
-            _ticking[id] = activation;
+            StartTicking(id, activation);
         }
 
         RuntimeLog.Activated(_logger, id);
@@ -496,7 +499,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
         if (enabled)
         {
-            _ticking[id] = lazy.Value;
+            StartTicking(id, lazy.Value);
         }
         else
         {
@@ -519,16 +522,37 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
     }
 
+    private void StartTicking(GrainId id, Activation activation)
+    {
+        _ticking[id] = activation;
+        Volatile.Read(ref _tickingAgain).TrySetResult();
+    }
+
     private async Task TickAsync()
     {
-        using var timer = new PeriodicTimer(_options.TickInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            while (!_stopping.IsCancellationRequested)
             {
-                foreach (Activation activation in _ticking.Values)
+                // A PeriodicTimer fires every period whether or not anyone waits on it, so while no
+                // activation ticks (every group quiet) there is no timer at all: the loop waits for
+                // one to start ticking instead of waking the thread pool 100 times a second. The
+                // wake signal is renewed before the second look, so an activation that starts
+                // ticking in between is never missed.
+                var again = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _tickingAgain, again);
+                if (_ticking.IsEmpty)
                 {
-                    activation.TryQueueTick();
+                    await again.Task.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                }
+
+                using var timer = new PeriodicTimer(_options.TickInterval, _time);
+                while (!_ticking.IsEmpty && await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+                {
+                    foreach (Activation activation in _ticking.Values)
+                    {
+                        activation.TryQueueTick();
+                    }
                 }
             }
         }

@@ -132,10 +132,10 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     }
 
     /// <summary>Reads from any group's leader (the meta group's directory, for one); null when it does not answer in time.</summary>
-    public Task<ReplicaAnswer?> ReadGroupAsync(string group, byte[] query, CancellationToken cancellationToken) =>
+    public Task<ReplicaAnswer?> ReadGroupAsync(string group, byte[] query, CancellationToken cancellationToken, bool stale = false) =>
         CallLeaderAsync(
             group,
-            (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(query) }, token),
+            (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(query), Stale = stale }, token),
             cancellationToken);
 
     /// <summary>Proposes to any group's leader; null when it does not answer in time.</summary>

@@ -106,9 +106,11 @@ internal sealed class DirectorySync(
         }
     }
 
+    // A stale read at the meta leader: a poll only adopts a newer version, so an older answer is
+    // harmless, and it does not keep the idle meta group awake.
     private async Task<ClusterDirectory?> ReadAsync(CancellationToken cancellationToken)
     {
-        ReplicaAnswer? answer = await gateway.ReadGroupAsync(ClusterLayout.MetaGroup, [], cancellationToken).ConfigureAwait(false);
+        ReplicaAnswer? answer = await gateway.ReadGroupAsync(ClusterLayout.MetaGroup, [], cancellationToken, stale: true).ConfigureAwait(false);
         return answer is { Status: ReplicaAnswer.Types.Status.Ok } ? DirectoryResult.Parser.ParseFrom(answer.Result).Directory : null;
     }
 

@@ -304,7 +304,14 @@ public sealed class SiloHost : IAsyncDisposable
 
     private WebApplication BuildHttp(IKeyValueGateway gateway, ClusterAdmin admin)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        // The silo reads no appsettings.json and watches no files: by default the builder would
+        // watch its content root (the working directory, often above the data directory) and
+        // take a file-system event for every SQLite write.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(admin);

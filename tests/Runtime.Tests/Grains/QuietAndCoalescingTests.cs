@@ -41,6 +41,74 @@ public sealed class QuietAndCoalescingTests
     }
 
     [Fact]
+    public async Task With_every_activation_quiet_the_silo_timer_is_gone_and_it_returns_when_one_ticks_again()
+    {
+        // Proves an all-quiet silo holds no periodic timer (a PeriodicTimer fires whether or not anyone waits), and that ticks resume when an activation opts back in.
+        var time = new TimerCountingTimeProvider();
+        await using var runtime = new SiloRuntime(new GrainTypeRegistry().Add("counter", _ => new CounterGrain()), new RuntimeOptions { TickInterval = TimeSpan.FromMilliseconds(2) }, time);
+        var grain = (CounterGrain)runtime.GetOrActivate(GrainId.Create("counter", "only"));
+        runtime.Start();
+        await Eventually.HoldsAsync(() => grain.Ticks >= 3, "the grain ticks");
+        Assert.True(time.LivePeriodicTimers >= 1, "a ticking silo holds its timer");
+
+        await runtime.GetGrain(grain.Id).InvokeAsync<StringValue, Int64Value>(new StringValue { Value = "stop-ticking" });
+        Assert.Equal(0, runtime.TickingActivationCount);
+        await Eventually.HoldsAsync(() => time.LivePeriodicTimers == 0, "the silo timer is disposed");
+
+        await runtime.GetGrain(grain.Id).InvokeAsync<StringValue, Int64Value>(new StringValue { Value = "start-ticking" });
+        int resumedAt = grain.Ticks;
+        await Eventually.HoldsAsync(() => grain.Ticks >= resumedAt + 3, "the grain ticks again");
+        Assert.Equal(1, time.LivePeriodicTimers);
+    }
+
+    // The system clock, counting the periodic timers created and not yet disposed.
+    private sealed class TimerCountingTimeProvider : TimeProvider
+    {
+        private int _live;
+
+        public int LivePeriodicTimers => Volatile.Read(ref _live);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ITimer timer = System.CreateTimer(callback, state, dueTime, period);
+            if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
+            {
+                return timer;
+            }
+
+            Interlocked.Increment(ref _live);
+            return new Counted(timer, this);
+        }
+
+        private sealed class Counted(ITimer inner, TimerCountingTimeProvider owner) : ITimer
+        {
+            private int _disposed;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._live);
+                }
+
+                inner.Dispose();
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._live);
+                }
+
+                await inner.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Stream_items_for_one_silo_share_transport_messages_and_a_dead_peer_is_reported_to_grains()
     {
         // Proves items published to many grains on another silo arrive, in order per stream, in fewer transport messages than items (coalesced), and that a grain implementing IPeerSiloObserver hears the peer's silo go down.
