@@ -35,6 +35,12 @@ public sealed class RaftNode
     private long _now;
     private int _electionElapsed;
     private int _heartbeatElapsed;
+
+    // The host's shared tick count of the latest Tick(long), or -1 after Tick(): see Tick(long).
+    private long _sharedTick = -1;
+
+    // The shared tick count of the latest heartbeat (-1: none), so one count never beats twice.
+    private long _lastBeatSharedTick = -1;
     private int _randomizedElectionTimeout;
 
     // Leader state.
@@ -140,6 +146,28 @@ public sealed class RaftNode
 
     /// <summary>Advances logical time by one tick: elections, heartbeats, CheckQuorum.</summary>
     public void Tick()
+    {
+        _sharedTick = -1;
+        TickOnce();
+    }
+
+    /// <summary>
+    /// Advances logical time by one tick, as <see cref="Tick()"/>, where
+    /// <paramref name="sharedTick"/> is a count of ticks the host shares among all the replicas it
+    /// hosts (a silo's timer periods). A leader then heartbeats on the ticks where that count is a
+    /// multiple of <see cref="RaftConfig.HeartbeatTicks"/> (and still at least every
+    /// HeartbeatTicks ticks if such a tick is missed; a leader out of phase beats once early to
+    /// get in phase), so the heartbeats of every group one host
+    /// leads are produced on the same ticks and can leave in one message per peer host
+    /// (coalesced heartbeats, issue 6). Only the phase moves; the period stays HeartbeatTicks.
+    /// </summary>
+    public void Tick(long sharedTick)
+    {
+        _sharedTick = sharedTick;
+        TickOnce();
+    }
+
+    private void TickOnce()
     {
         if (_quiet)
         {
@@ -849,6 +877,22 @@ public sealed class RaftNode
 
     // ---------------------------------------------------------------- leader side
 
+    // Every HeartbeatTicks ticks; with a shared tick count, also on every aligned tick (a multiple
+    // of HeartbeatTicks) but never twice on one: a new leader or one that missed an aligned tick
+    // beats early once and is in phase from then on (on an aligned tick the elapsed count is then
+    // exactly HeartbeatTicks, so both rules agree).
+    private bool HeartbeatDue()
+    {
+        bool aligned = _sharedTick >= 0 && _sharedTick % _config.HeartbeatTicks == 0 && _sharedTick != _lastBeatSharedTick;
+        if (aligned || _heartbeatElapsed >= _config.HeartbeatTicks)
+        {
+            _lastBeatSharedTick = _sharedTick;
+            return true;
+        }
+
+        return false;
+    }
+
     private void TickLeader()
     {
         _heartbeatElapsed++;
@@ -873,7 +917,7 @@ public sealed class RaftNode
             _transferTarget = ReplicaId.None;
         }
 
-        if (_heartbeatElapsed >= _config.HeartbeatTicks)
+        if (HeartbeatDue())
         {
             _heartbeatElapsed = 0;
             if (CanQuiesce())

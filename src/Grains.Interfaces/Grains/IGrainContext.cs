@@ -30,6 +30,13 @@ public interface IGrainContext
     /// </summary>
     void SetTicking(bool enabled);
 
+    /// <summary>
+    /// How many periods the silo timer has run: the ticks one period queues read the same count
+    /// (unless a turn runs after the next period began), so grains can act in phase — Raft leaders
+    /// heartbeat on the same ticks, and their heartbeats leave together (issue 6).
+    /// </summary>
+    long TickCount { get; }
+
     /// <summary>The id of the silo the runtime places <paramref name="grain"/> on, or null when this runtime is not part of a cluster.</summary>
     int? SiloOf(GrainId grain);
 

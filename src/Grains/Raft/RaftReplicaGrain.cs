@@ -156,7 +156,9 @@ public sealed class RaftReplicaGrain :
             return;
         }
 
-        await StepAsync(_node.Tick, cancellationToken);
+        RaftNode ticked = _node;
+        long sharedTick = Context.TickCount;
+        await StepAsync(() => ticked.Tick(sharedTick), cancellationToken);
 
         // Every election timeout + 1 ticks (CheckQuorum clears RecentActive every election timeout,
         // and a period one longer moves the check through every phase of that round), and on the

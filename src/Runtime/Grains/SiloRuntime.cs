@@ -28,6 +28,9 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
     // Completed when an activation starts ticking; the timer waits on it while none ticks.
     private TaskCompletionSource _tickingAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Periods the timer has run (IGrainContext.TickCount).
+    private long _tickCount;
     private readonly ConcurrentDictionary<SiloId, StreamOutbox> _outboxes = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -549,6 +552,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
                 using var timer = new PeriodicTimer(_options.TickInterval, _time);
                 while (!_ticking.IsEmpty && await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
                 {
+                    Interlocked.Increment(ref _tickCount);
                     foreach (Activation activation in _ticking.Values)
                     {
                         activation.TryQueueTick();
@@ -575,6 +579,8 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         public void DeactivateOnIdle() => Runtime.Retire(Id);
 
         public void SetTicking(bool enabled) => Runtime.SetTicking(Id, enabled);
+
+        public long TickCount => Volatile.Read(ref Runtime._tickCount);
 
         public int? SiloOf(GrainId grain) => Runtime._cluster is { } cluster ? cluster.Placement(grain).Value : null;
     }
