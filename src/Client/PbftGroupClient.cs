@@ -44,7 +44,7 @@ public sealed class PbftGroupClient
         _http = http;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _keys = [.. Enumerable.Range(0, options.Replicas.Count).Select(i => PbftClientKeys.Derive(options.ClientSecret, options.ClientId, i))];
+        _keys = [.. Enumerable.Range(0, options.Replicas.Count).Select(i => PbftClientKeys.Derive(options.ClientSecret, options.Group, options.ClientId, i))];
     }
 
     /// <summary>f: the faulty replicas the group tolerates.</summary>

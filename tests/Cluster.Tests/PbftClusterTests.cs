@@ -93,14 +93,14 @@ public sealed class PbftClusterTests : IAsyncLifetime
             Timestamp = (ulong)(silo * 1000),
             Operation = new PbftOperation { Query = ByteString.CopyFromUtf8(key) }.ToByteString(),
         };
-        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive(secret, client, i));
+        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive(secret, "pbft-0", client, i));
         using var content = new ByteArrayContent(request.ToByteArray());
         using HttpResponseMessage response = await _http.PostAsync(new Uri(new Uri(_ports.Http(silo)), "/v1/pbft/pbft-0/request"), content);
         response.EnsureSuccessStatusCode();
         PbftReply reply = PbftReply.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(PbftReply.Types.Status.Ok, reply.Status);
         Assert.Equal((uint)replica, reply.Replica);
-        Assert.True(PbftReplyMac.Verify(PbftClientKeys.Derive(secret, client, replica), "pbft-0", reply));
+        Assert.True(PbftReplyMac.Verify(PbftClientKeys.Derive(secret, "pbft-0", client, replica), "pbft-0", reply));
         return reply;
     }
 

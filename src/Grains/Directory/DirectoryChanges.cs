@@ -233,9 +233,13 @@ public static class DirectoryChanges
     private static string DefaultPrefix(string protocol, string machine) =>
         protocol == "pbft" ? "pbft" : machine == "lock" ? "lock" : "kv";
 
+    /// <summary>
+    /// The first free number after <paramref name="prefix"/>. <c>pbft-0</c> is reserved: it is the
+    /// PBFT group the silos' configuration places (outside the directory), so PBFT numbering starts at 1.
+    /// </summary>
     private static int NextNumber(ClusterDirectory directory, string prefix)
     {
-        int next = 0;
+        int next = prefix == "pbft" ? 1 : 0;
         foreach (GroupPlacement group in directory.Groups)
         {
             if (group.Group.StartsWith(prefix + "-", StringComparison.Ordinal)
