@@ -156,6 +156,13 @@ public static class DirectoryChanges
             return $"group {command.Group} does not exist";
         }
 
+        if (group.Protocol == "pbft")
+        {
+            // A PBFT group's n = 3f+1 and its replicas' keys are fixed at creation; there is no
+            // PBFT membership change to carry a move out.
+            return $"group {command.Group} is a PBFT group; its replicas do not move";
+        }
+
         if (directory.Moves.FirstOrDefault(m => m.Group == command.Group) is { } pending)
         {
             return pending.FromReplica == command.FromReplica ? null : $"group {command.Group} is already moving replica {pending.FromReplica}";

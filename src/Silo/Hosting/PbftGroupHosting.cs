@@ -65,7 +65,7 @@ internal sealed class PbftGroupHosting : IPbftGroupDirectory
     /// <inheritdoc/>
     public int? ReplicaCount(string group) =>
         group == Group && HasConfiguredGroup ? Replicas
-        : DirectoryGroup(group) is { } placement ? placement.Replicas.Count
+        : DirectoryGroup(group) is { } placement ? (placement.InitialReplicas > 0 ? (int)placement.InitialReplicas : placement.Replicas.Count)
         : null;
 
     /// <inheritdoc/>
