@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Synod.Grains.Interfaces.Pbft;
 
 namespace Synod.Client;
 
@@ -19,6 +20,33 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
     /// <summary>The silos of <paramref name="key"/>'s group, its leader's first, or empty when the map is not known (yet).</summary>
     public async ValueTask<IReadOnlyList<Uri>> PreferredGatewaysAsync(string key, CancellationToken cancellationToken)
     {
+        Snapshot? snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot is null || snapshot.SlotGroups.Length == 0)
+        {
+            return [];
+        }
+
+        int group = snapshot.SlotGroups[(int)(Slot(key) % (uint)snapshot.SlotGroups.Length)];
+        return group < snapshot.Gateways.Length ? snapshot.Gateways[group] : [];
+    }
+
+    /// <summary>
+    /// The PBFT group <paramref name="key"/> belongs to (<see cref="PbftKeyNamespace"/>), with its
+    /// replicas' silos in replica order, or null when the key is a Raft group's (or the map is not
+    /// known yet: the gateway then answers <c>pbft_group</c> for a PBFT key, and the client asks again).
+    /// </summary>
+    public async ValueTask<PbftRoute?> PbftRouteAsync(string key, CancellationToken cancellationToken)
+    {
+        if (PbftKeyNamespace.CandidateGroup(key) is null)
+        {
+            return null;
+        }
+
+        return (await CurrentAsync(cancellationToken).ConfigureAwait(false))?.PbftRouteOf(key);
+    }
+
+    private async ValueTask<Snapshot?> CurrentAsync(CancellationToken cancellationToken)
+    {
         Snapshot? snapshot = _snapshot;
         if ((snapshot is null || time.GetElapsedTime(Interlocked.Read(ref _fetchedAt)) > MaxAge) && Interlocked.Exchange(ref _fetching, 1) == 0)
         {
@@ -32,13 +60,7 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
             }
         }
 
-        if (snapshot is null || snapshot.SlotGroups.Length == 0)
-        {
-            return [];
-        }
-
-        int group = snapshot.SlotGroups[(int)(Slot(key) % (uint)snapshot.SlotGroups.Length)];
-        return group < snapshot.Gateways.Length ? snapshot.Gateways[group] : [];
+        return snapshot;
     }
 
     /// <summary>Forgets the map, so the next request fetches it again (its leader moved, or a silo went away).</summary>
@@ -69,9 +91,7 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
             }
 
             using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
-            var snapshot = new Snapshot(
-                [.. document.RootElement.GetProperty("slotGroups").EnumerateArray().Select(e => e.GetInt32())],
-                [.. document.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("gateways").EnumerateArray().Select(u => new Uri(u.GetString()!)).ToArray())]);
+            Snapshot snapshot = Snapshot.Parse(document.RootElement);
             _snapshot = snapshot;
             Interlocked.Exchange(ref _fetchedAt, time.GetTimestamp());
             return snapshot;
@@ -84,5 +104,31 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
         }
     }
 
-    private sealed record Snapshot(int[] SlotGroups, Uri[][] Gateways);
+    /// <summary>
+    /// One reading of <c>GET /v1/directory</c>: per slot the index of its group; per group its
+    /// silos (a Raft group's leader first; a PBFT group's in replica order) and the PBFT groups by name.
+    /// </summary>
+    internal sealed record Snapshot(int[] SlotGroups, Uri[][] Gateways, IReadOnlyDictionary<string, Uri[]> PbftGroups)
+    {
+        /// <summary>Reads the directory's JSON; a group without <c>protocol</c> is a Raft group (silos before PBFT routing).</summary>
+        public static Snapshot Parse(JsonElement root)
+        {
+            JsonElement[] groups = [.. root.GetProperty("groups").EnumerateArray()];
+            Uri[][] gateways = [.. groups.Select(g => g.GetProperty("gateways").EnumerateArray().Select(u => new Uri(u.GetString()!)).ToArray())];
+            var pbft = new Dictionary<string, Uri[]>(StringComparer.Ordinal);
+            for (int i = 0; i < groups.Length; i++)
+            {
+                if (groups[i].TryGetProperty("protocol", out JsonElement protocol) && protocol.GetString() == "pbft")
+                {
+                    pbft[groups[i].GetProperty("group").GetString()!] = gateways[i];
+                }
+            }
+
+            return new Snapshot([.. root.GetProperty("slotGroups").EnumerateArray().Select(e => e.GetInt32())], gateways, pbft);
+        }
+
+        /// <summary>The PBFT group of <paramref name="key"/>, or null when its namespace names no PBFT group of this directory.</summary>
+        public PbftRoute? PbftRouteOf(string key) =>
+            PbftKeyNamespace.CandidateGroup(key) is { } group && PbftGroups.TryGetValue(group, out Uri[]? replicas) ? new PbftRoute(group, replicas) : null;
+    }
 }

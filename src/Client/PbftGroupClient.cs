@@ -44,7 +44,7 @@ public sealed class PbftGroupClient
         _http = http;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _keys = [.. Enumerable.Range(0, options.Replicas.Count).Select(i => PbftClientKeys.Derive(options.ClientSecret, options.ClientId, i))];
+        _keys = [.. Enumerable.Range(0, options.Replicas.Count).Select(i => PbftClientKeys.Derive(options.ClientSecret, options.Group, options.ClientId, i))];
     }
 
     /// <summary>f: the faulty replicas the group tolerates.</summary>
@@ -60,13 +60,68 @@ public sealed class PbftGroupClient
         await EnsureRegisteredAsync(cancellationToken).ConfigureAwait(false);
         var command = new KvCommand
         {
-            Put = new KvPut { Request = new KvRequestId { ClientId = ByteString.CopyFrom(_session), Sequence = ++_sequence }, Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFrom(value) },
+            Put = new KvPut { Request = NextRequest(), Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFrom(value) },
         };
         KvResult result = await InvokeAsync(new PbftOperation { Command = command.ToByteString() }, cancellationToken).ConfigureAwait(false);
         if (result.Status != KvResult.Types.Status.Ok)
         {
-            throw new SynodException(SynodErrorCodes.BadRequest, $"the PBFT group refused the write: {result.Status} {result.RejectReason}");
+            throw Refused("write", result);
         }
+    }
+
+    /// <summary>Removes <paramref name="key"/>: true if it existed, false if it was already absent.</summary>
+    /// <exception cref="SynodException">No f+1 matching replies in time (<see cref="SynodErrorCodes.Unavailable"/>), or the store refused the delete.</exception>
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await EnsureRegisteredAsync(cancellationToken).ConfigureAwait(false);
+        var command = new KvCommand
+        {
+            Delete = new KvDelete { Request = NextRequest(), Key = ByteString.CopyFromUtf8(key) },
+        };
+        KvResult result = await InvokeAsync(new PbftOperation { Command = command.ToByteString() }, cancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            KvResult.Types.Status.Ok => true,
+            KvResult.Types.Status.NotFound => false,
+            _ => throw Refused("delete", result),
+        };
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="key"/>'s value with <paramref name="replacement"/> (null: deletes it)
+    /// only if it currently is <paramref name="expected"/> (null: the key must be absent), atomically.
+    /// </summary>
+    /// <returns>Whether it was applied, and the key's value as the operation leaves it.</returns>
+    /// <exception cref="SynodException">No f+1 matching replies in time, or the store refused the request.</exception>
+    public async Task<CompareAndSetResult> CompareAndSetAsync(string key, byte[]? expected, byte[]? replacement, CancellationToken cancellationToken = default)
+    {
+        await EnsureRegisteredAsync(cancellationToken).ConfigureAwait(false);
+        var cas = new KvCompareAndSet { Request = NextRequest(), Key = ByteString.CopyFromUtf8(key) };
+        if (expected is null)
+        {
+            cas.ExpectedAbsent = new KvAbsent();
+        }
+        else
+        {
+            cas.ExpectedValue = ByteString.CopyFrom(expected);
+        }
+
+        if (replacement is null)
+        {
+            cas.DeleteKey = new KvAbsent();
+        }
+        else
+        {
+            cas.NewValue = ByteString.CopyFrom(replacement);
+        }
+
+        KvResult result = await InvokeAsync(new PbftOperation { Command = new KvCommand { CompareAndSet = cas }.ToByteString() }, cancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            KvResult.Types.Status.Ok => new CompareAndSetResult(true, replacement?.ToArray()),
+            KvResult.Types.Status.CasMismatch or KvResult.Types.Status.NotFound => new CompareAndSetResult(false, result.HasValue ? result.Value.ToByteArray() : null),
+            _ => throw Refused("compare-and-set", result),
+        };
     }
 
     /// <summary>The value of <paramref name="key"/>, or null when it is absent; ordered with every write (linearizable).</summary>
@@ -76,6 +131,11 @@ public sealed class PbftGroupClient
         KvResult result = await InvokeAsync(new PbftOperation { Query = ByteString.CopyFromUtf8(key) }, cancellationToken).ConfigureAwait(false);
         return result.Status == KvResult.Types.Status.Ok ? result.Value.ToByteArray() : null;
     }
+
+    private KvRequestId NextRequest() => new() { ClientId = ByteString.CopyFrom(_session), Sequence = ++_sequence };
+
+    private SynodException Refused(string operation, KvResult result) =>
+        new(SynodErrorCodes.BadRequest, $"PBFT group {_options.Group} refused the {operation}: {result.Status} {result.RejectReason}");
 
     private async Task EnsureRegisteredAsync(CancellationToken cancellationToken)
     {

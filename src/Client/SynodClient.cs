@@ -21,6 +21,10 @@ namespace Synod.Client;
 /// with <see cref="SynodErrorCodes.Unavailable"/>, and a write's outcome is then unknown.</para>
 /// <para>Today the client talks to the silos' HTTP API and any silo forwards to the key's group.
 /// Routing by the cluster's slot map straight to each group's leader can come behind this same API.</para>
+/// <para>PBFT groups. A key under a PBFT group's name (<c>pbft-1/orders/7</c> for group <c>pbft-1</c>)
+/// belongs to that group: the client speaks PBFT to its replicas itself (MACs for every replica from
+/// <see cref="SynodClientOptions.PbftClientSecret"/>, f+1 matching replies), since no single gateway
+/// can vouch for a Byzantine fault-tolerant result. The same four operations work on such keys.</para>
 /// <para>Keys are 1 to 1024 bytes of UTF-8 and values at most 1 MiB (the cluster's default limits);
 /// the keys <c>.</c> and <c>..</c> cannot be used, because URLs cannot carry them.</para>
 /// </remarks>
@@ -37,6 +41,7 @@ public sealed class SynodClient : IDisposable
     private readonly DirectoryRouter _router;
     private readonly SemaphoreSlim _slots;
     private readonly ClientSessionPool _sessions = new();
+    private readonly PbftGroupPool _pbft;
 
     /// <summary>Creates a client of the local development cluster (127.0.0.1:8081–8083).</summary>
     public SynodClient()
@@ -82,6 +87,7 @@ public sealed class SynodClient : IDisposable
         _ownsHttp = ownsHttp;
         _failover = new GatewayFailover(httpClient, options, time, logger ?? NullLogger.Instance);
         _router = new DirectoryRouter(_failover, time);
+        _pbft = new PbftGroupPool(httpClient, options);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     }
 
@@ -93,7 +99,11 @@ public sealed class SynodClient : IDisposable
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key);
-        return RunAsync("get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), GatewayAnswers.ReadValueAsync, cancellationToken, key);
+        return RouteAsync(
+            key,
+            (pbft, token) => pbft.GetAsync(key, token),
+            () => RunAsync("get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), GatewayAnswers.ReadValueAsync, cancellationToken, key),
+            cancellationToken);
     }
 
     /// <summary>Reads <paramref name="key"/> as UTF-8 text: its value, or null when the key is absent.</summary>
@@ -109,13 +119,21 @@ public sealed class SynodClient : IDisposable
     public Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key);
-        return RunAsync<bool>(
-            "put",
-            write: true,
-            gateway => new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, path)) { Content = new ReadOnlyMemoryContent(value) },
-            (response, token) => GatewayAnswers.ExpectOkAsync(response, "put", token),
-            cancellationToken,
-            key);
+        return RouteAsync(
+            key,
+            async (pbft, token) =>
+            {
+                await pbft.PutAsync(key, value.ToArray(), token).ConfigureAwait(false);
+                return true;
+            },
+            () => RunAsync<bool>(
+                "put",
+                write: true,
+                gateway => new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, path)) { Content = new ReadOnlyMemoryContent(value) },
+                (response, token) => GatewayAnswers.ExpectOkAsync(response, "put", token),
+                cancellationToken,
+                key),
+            cancellationToken);
     }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, creating or replacing it.</summary>
@@ -140,7 +158,11 @@ public sealed class SynodClient : IDisposable
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = KeyPath(key);
-        return RunAsync("delete", write: true, gateway => new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), GatewayAnswers.ReadExistedAsync, cancellationToken, key);
+        return RouteAsync(
+            key,
+            (pbft, token) => pbft.DeleteAsync(key, token),
+            () => RunAsync("delete", write: true, gateway => new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), GatewayAnswers.ReadExistedAsync, cancellationToken, key),
+            cancellationToken);
     }
 
     /// <summary>
@@ -157,16 +179,20 @@ public sealed class SynodClient : IDisposable
         // Copies: every attempt must send the same bytes, and the result must not alias the caller's array.
         var replaced = replacement?.ToArray();
         var body = new WireCompareAndSetRequest(expected?.ToArray(), expected is null, replaced, replacement is null);
-        return RunAsync(
-            "compare-and-set",
-            write: true,
-            gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path))
-            {
-                Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireCompareAndSetRequest),
-            },
-            (response, token) => GatewayAnswers.ReadCompareAndSetAsync(response, replaced, token),
-            cancellationToken,
-            key);
+        return RouteAsync(
+            key,
+            (pbft, token) => pbft.CompareAndSetAsync(key, body.Expected, replaced, token),
+            () => RunAsync(
+                "compare-and-set",
+                write: true,
+                gateway => new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path))
+                {
+                    Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireCompareAndSetRequest),
+                },
+                (response, token) => GatewayAnswers.ReadCompareAndSetAsync(response, replaced, token),
+                cancellationToken,
+                key),
+            cancellationToken);
     }
 
     /// <summary>
@@ -303,6 +329,49 @@ public sealed class SynodClient : IDisposable
                 _sessions.Return(session);
             }
 
+            _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs a key's operation in the protocol of its group: PBFT when the directory says the key
+    /// belongs to a PBFT group (this client then authenticates the request for every replica and
+    /// accepts f+1 matching replies itself), the gateways' HTTP API otherwise. A gateway that knows
+    /// of a PBFT group this client's map does not yet answers <c>pbft_group</c>: the map is read
+    /// again and the operation goes to the group (nothing was applied by that answer).
+    /// </summary>
+    private async Task<T> RouteAsync<T>(string key, Func<PbftGroupClient, CancellationToken, Task<T>> pbft, Func<Task<T>> gateway, CancellationToken cancellationToken)
+    {
+        if (await _router.PbftRouteAsync(key, cancellationToken).ConfigureAwait(false) is { } route)
+        {
+            return await RunPbftAsync(route, pbft, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await gateway().ConfigureAwait(false);
+        }
+        catch (SynodException stale) when (stale.Code == SynodErrorCodes.PbftGroup)
+        {
+            _router.Invalidate();
+            if (await _router.PbftRouteAsync(key, cancellationToken).ConfigureAwait(false) is { } fresh)
+            {
+                return await RunPbftAsync(fresh, pbft, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<T> RunPbftAsync<T>(PbftRoute route, Func<PbftGroupClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _pbft.RunAsync(route, operation, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
             _slots.Release();
         }
     }

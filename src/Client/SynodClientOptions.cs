@@ -54,6 +54,22 @@ public sealed class SynodClientOptions : IValidatableObject
     [Range(1, 4096)]
     public int MaxConcurrentRequests { get; set; } = 64;
 
+    /// <summary>
+    /// The cluster's PBFT client secret (<c>clientSecret</c> in its <c>pbft-keys.json</c>), from which
+    /// the client derives its MAC keys for each replica of each PBFT group. Needed only for keys that
+    /// belong to a PBFT group (<c>group/…</c>, see the README's "PBFT groups in the cluster");
+    /// without it such a key fails with <see cref="SynodErrorCodes.PbftKeysRequired"/>. Empty by default.
+    /// </summary>
+    public byte[] PbftClientSecret { get; set; } = [];
+
+    /// <summary>How long a PBFT operation waits for f+1 matching replies before it sends to every replica. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PbftRetransmitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one PBFT operation may take in all before it fails as unavailable. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PbftOperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The gateways the client will use: <see cref="Gateways"/>, or the development cluster when empty.</summary>
     public IReadOnlyList<Uri> EffectiveGateways => Gateways.Count == 0 ? DevelopmentGateways : [.. Gateways];
 

@@ -30,6 +30,15 @@ public static class SynodErrorCodes
     /// <summary>A silo failed while handling the request (500); its log says why.</summary>
     public const string Internal = "internal";
 
+    /// <summary>
+    /// The key belongs to a PBFT group, which a gateway does not answer for (421 from the HTTP API);
+    /// <see cref="SynodClient"/> handles it by speaking PBFT, so callers see it only from raw HTTP.
+    /// </summary>
+    public const string PbftGroup = "pbft_group";
+
+    /// <summary>The key belongs to a PBFT group and the client has no <see cref="SynodClientOptions.PbftClientSecret"/>.</summary>
+    public const string PbftKeysRequired = "pbft_keys_required";
+
     /// <summary>A gateway answered something this client does not understand (wrong address, or a different version).</summary>
     public const string Protocol = "protocol";
 }

@@ -8,8 +8,8 @@ using Synod.Grains.Interfaces.Wire;
 namespace Synod.Cluster.Tests;
 
 /// <summary>
-/// Four silo processes on loopback hosting PBFT group pbft-0 (f = 1), the first silo's replica —
-/// the primary of view 0 — Byzantine.
+/// Four silo processes on loopback hosting PBFT group pbft-0 (f = 1) and groups created through the
+/// directory, the first silo's replicas Byzantine (for pbft-0, the primary of view 0).
 /// </summary>
 public sealed class PbftClusterTests : IAsyncLifetime
 {
@@ -76,6 +76,79 @@ public sealed class PbftClusterTests : IAsyncLifetime
         Assert.All(client.LastReplies.Values, r => Assert.True(r.View >= 1, $"replica {r.Replica} answered in view {r.View}"));
     }
 
+    [Fact]
+    public async Task A_PBFT_group_created_through_the_admin_API_is_hosted_and_serves_SynodClient_keys_correctly_with_a_Byzantine_replica()
+    {
+        // Proves, on four real silo processes with silo 1 Byzantine (corrupt replies), that `group create --protocol pbft` makes a group the silos host (status shows its primary and view), that SynodClient's ordinary put/get/compare-and-set/delete on keys under the group's name are agreed by that PBFT group with correct results, that the values live in the PBFT group (read back through a plain PbftGroupClient of that group), and that a gateway's /v1/kv refuses such a key with 421 pbft_group rather than vouching for it.
+        await StartClusterAsync("corrupt-replies");
+        using SynodClient client = NewSynodClient();
+        IReadOnlyList<string> created = await client.CreateGroupsAsync(new SynodGroupSpec("pbft", 4));
+        string group = Assert.Single(created);
+        Assert.Equal("pbft-1", group);
+
+        SynodGroupStatus hosted = await WaitForPrimaryAsync(client, group);
+        Assert.Equal("pbft", hosted.Protocol);
+        Assert.Equal(4, hosted.Replicas.Select(r => r.Silo).Distinct().Count());
+        Assert.Contains(hosted.Replicas, r => r.Role.Contains("Byzantine", StringComparison.Ordinal));
+
+        for (int i = 0; i < 3; i++)
+        {
+            await client.PutAsync($"{group}/k{i}", $"value-{i}");
+        }
+
+        await client.PutAsync("raft-key", "raft-value");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal($"value-{i}", await client.GetStringAsync($"{group}/k{i}"));
+        }
+
+        Assert.Equal("raft-value", await client.GetStringAsync("raft-key"));
+        CompareAndSetResult mismatch = await client.CompareAndSetStringAsync($"{group}/k0", "wrong", "x");
+        Assert.False(mismatch.Succeeded);
+        Assert.Equal("value-0", mismatch.CurrentString);
+        Assert.True((await client.CompareAndSetStringAsync($"{group}/k0", "value-0", "swapped")).Succeeded);
+        Assert.True(await client.DeleteAsync($"{group}/k1"));
+        Assert.False(await client.DeleteAsync($"{group}/k1"));
+        Assert.Null(await client.GetStringAsync($"{group}/k1"));
+
+        // The values are the PBFT group's: a PBFT client of pbft-1 alone reads them.
+        PbftGroupClient direct = NewClient(clientId: 43, group, hosted.Replicas.OrderBy(r => r.Replica).Select(r => int.Parse(r.Silo, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("swapped", Encoding.UTF8.GetString((await direct.GetAsync($"{group}/k0"))!));
+        Assert.Equal("value-2", Encoding.UTF8.GetString((await direct.GetAsync($"{group}/k2"))!));
+        Assert.Null(await direct.GetAsync($"{group}/k1"));
+
+        using HttpResponseMessage refused = await _http.GetAsync(new Uri(new Uri(_ports.Http(3)), $"/v1/kv/{Uri.EscapeDataString($"{group}/k2")}"));
+        Assert.Equal(421, (int)refused.StatusCode);
+        Assert.Contains("\"code\":\"pbft_group\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<SynodGroupStatus> WaitForPrimaryAsync(SynodClient client, string group)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            SynodClusterStatus status = await client.GetStatusAsync(deadline.Token);
+            if (status.Groups.FirstOrDefault(g => g.Group == group) is { } found && found.Replicas.Count(r => r.Role == "Primary" || r.Role.StartsWith("Primary ", StringComparison.Ordinal)) == 1
+                && found.Replicas.Count(r => r.Role.StartsWith("Backup", StringComparison.Ordinal)) == 3)
+            {
+                return found;
+            }
+
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    private SynodClient NewSynodClient()
+    {
+        var options = new SynodClientOptions { PbftClientSecret = ClientSecret() };
+        for (int silo = 1; silo <= 4; silo++)
+        {
+            options.Gateways.Add(new Uri(_ports.Http(silo)));
+        }
+
+        return new SynodClient(options);
+    }
+
     private async Task StartClusterAsync(string byzantine)
     {
         // Silo 1 first, so it creates the shared key file the others then read.
@@ -93,14 +166,14 @@ public sealed class PbftClusterTests : IAsyncLifetime
             Timestamp = (ulong)(silo * 1000),
             Operation = new PbftOperation { Query = ByteString.CopyFromUtf8(key) }.ToByteString(),
         };
-        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive(secret, client, i));
+        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive(secret, "pbft-0", client, i));
         using var content = new ByteArrayContent(request.ToByteArray());
         using HttpResponseMessage response = await _http.PostAsync(new Uri(new Uri(_ports.Http(silo)), "/v1/pbft/pbft-0/request"), content);
         response.EnsureSuccessStatusCode();
         PbftReply reply = PbftReply.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(PbftReply.Types.Status.Ok, reply.Status);
         Assert.Equal((uint)replica, reply.Replica);
-        Assert.True(PbftReplyMac.Verify(PbftClientKeys.Derive(secret, client, replica), "pbft-0", reply));
+        Assert.True(PbftReplyMac.Verify(PbftClientKeys.Derive(secret, "pbft-0", client, replica), "pbft-0", reply));
         return reply;
     }
 
@@ -110,10 +183,10 @@ public sealed class PbftClusterTests : IAsyncLifetime
         return keys.RootElement.GetProperty("clientSecret").GetBytesFromBase64();
     }
 
-    private PbftGroupClient NewClient(ulong clientId)
+    private PbftGroupClient NewClient(ulong clientId, string group = "pbft-0", IEnumerable<int>? silos = null)
     {
-        var options = new PbftGroupClientOptions { ClientId = clientId, ClientSecret = ClientSecret() };
-        for (int silo = 1; silo <= 4; silo++)
+        var options = new PbftGroupClientOptions { Group = group, ClientId = clientId, ClientSecret = ClientSecret() };
+        foreach (int silo in silos ?? Enumerable.Range(1, 4))
         {
             options.Replicas.Add(new Uri(_ports.Http(silo)));
         }

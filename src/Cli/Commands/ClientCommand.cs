@@ -15,9 +15,9 @@ internal static class ClientCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        using var client = new SynodClient(GatewayOption.Options(parse, gateways));
         try
         {
+            using var client = new SynodClient(GatewayOption.Options(parse, gateways));
             return await body(client, output, error, cancellationToken).ConfigureAwait(false);
         }
         catch (SynodException exception)

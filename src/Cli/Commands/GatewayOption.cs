@@ -33,7 +33,7 @@ internal static class GatewayOption
 
     public static SynodClientOptions Options(ParseResult parse, Option<string[]> option)
     {
-        var options = new SynodClientOptions();
+        var options = new SynodClientOptions { PbftClientSecret = PbftKeysSource.ClientSecret() };
         foreach (var text in parse.GetValue(option) ?? [])
         {
             // The validator has accepted every value already.

@@ -156,6 +156,13 @@ public static class DirectoryChanges
             return $"group {command.Group} does not exist";
         }
 
+        if (group.Protocol == "pbft")
+        {
+            // A PBFT group's n = 3f+1 and its replicas' keys are fixed at creation; there is no
+            // PBFT membership change to carry a move out.
+            return $"group {command.Group} is a PBFT group; its replicas do not move";
+        }
+
         if (directory.Moves.FirstOrDefault(m => m.Group == command.Group) is { } pending)
         {
             return pending.FromReplica == command.FromReplica ? null : $"group {command.Group} is already moving replica {pending.FromReplica}";
@@ -233,9 +240,13 @@ public static class DirectoryChanges
     private static string DefaultPrefix(string protocol, string machine) =>
         protocol == "pbft" ? "pbft" : machine == "lock" ? "lock" : "kv";
 
+    /// <summary>
+    /// The first free number after <paramref name="prefix"/>. <c>pbft-0</c> is reserved: it is the
+    /// PBFT group the silos' configuration places (outside the directory), so PBFT numbering starts at 1.
+    /// </summary>
     private static int NextNumber(ClusterDirectory directory, string prefix)
     {
-        int next = 0;
+        int next = prefix == "pbft" ? 1 : 0;
         foreach (GroupPlacement group in directory.Groups)
         {
             if (group.Group.StartsWith(prefix + "-", StringComparison.Ordinal)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Synod.Grains.Interfaces;
+using Synod.Grains.Interfaces.Pbft;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.KeyValue;
 using Synod.Runtime.Grains;
@@ -30,7 +31,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
     public async Task<KeyValueOutcome> GetAsync(string key, CancellationToken cancellationToken)
     {
-        if (CheckKey(key) is { } bad)
+        if ((CheckKey(key) ?? PbftRefusal(key)) is { } bad)
         {
             return bad;
         }
@@ -67,7 +68,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
     private async Task<KeyValueOutcome> WriteAsync(string key, string? requestId, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
     {
-        if (CheckKey(key) is { } bad)
+        if ((CheckKey(key) ?? PbftRefusal(key)) is { } bad)
         {
             return bad;
         }
@@ -266,6 +267,24 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
     /// <summary>How a replica's answer to an oversized command begins (see RaftReplicaGrain).</summary>
     private const string CommandTooLarge = "the command has";
+
+    /// <summary>
+    /// Whether a group name is one of the cluster's PBFT groups (set by the host; none by default).
+    /// A key under such a group's namespace (<see cref="PbftKeyNamespace"/>) is not served here.
+    /// </summary>
+    public Func<string, bool> IsPbftGroup { get; init; } = _ => false;
+
+    /// <summary>
+    /// The answer for a key that belongs to a PBFT group: the gateway does not speak for it, since a
+    /// client that trusted one silo's word for a PBFT group's result would lose what PBFT gives (f+1
+    /// matching replies from distinct replicas); the client must send PBFT requests itself.
+    /// </summary>
+    private KeyValueOutcome? PbftRefusal(string key) =>
+        PbftKeyNamespace.CandidateGroup(key) is { } group && IsPbftGroup(group)
+            ? new KeyValueOutcome(
+                KeyValueOutcomeKind.PbftGroup,
+                Message: $"the key belongs to PBFT group {group}, which a gateway does not answer for: send PBFT requests to its replicas (POST /v1/pbft/{group}/request, listed in GET /v1/directory); SynodClient does this itself")
+            : null;
 
     private static KeyValueOutcome? CheckKey(string key) =>
         string.IsNullOrEmpty(key) || System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyBytes

@@ -20,4 +20,7 @@ public enum KeyValueOutcomeKind
 
     /// <summary>The silo is shutting down (503).</summary>
     ShuttingDown,
+
+    /// <summary>The key belongs to a PBFT group, which the client must speak to itself (421).</summary>
+    PbftGroup,
 }

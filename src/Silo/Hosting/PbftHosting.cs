@@ -11,24 +11,19 @@ namespace Synod.Silo.Hosting;
 /// <summary>What <see cref="SiloHost"/> does for PBFT, kept apart so the host's own code stays about Raft and the directory.</summary>
 internal static class PbftHosting
 {
-    /// <summary>Registers the PBFT replica grain type when the cluster has a PBFT group; returns the group, or null.</summary>
-    public static PbftGroupHosting? Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
+    /// <summary>Registers the PBFT replica grain type; returns the PBFT groups (configured and from the directory).</summary>
+    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
     {
-        PbftGroupHosting? group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"));
-        if (group is null)
-        {
-            return null;
-        }
-
+        PbftGroupHosting group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"), layout);
         var pbft = new PbftReplicaOptions { Byzantine = ParseByzantine(options.Byzantine) };
         registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>()));
         return group;
     }
 
     /// <summary>Maps <c>POST /v1/pbft/{group}/request</c> (see <see cref="PbftRequestEndpoint"/>).</summary>
-    public static void MapEndpoint(WebApplication app, PbftGroupHosting? group, int silo, SiloRuntime runtime)
+    public static void MapEndpoint(WebApplication app, PbftGroupHosting group, int silo, SiloRuntime runtime)
     {
-        var endpoint = new PbftRequestEndpoint(name => name == PbftGroupHosting.Group ? group?.LocalReplica(silo) : (GrainId?)null, runtime);
+        var endpoint = new PbftRequestEndpoint(name => group.LocalReplica(name, silo), runtime);
         app.MapPost("/v1/pbft/{group}/request", endpoint.PostAsync);
     }
 

@@ -74,7 +74,7 @@ public sealed class SiloHost : IAsyncDisposable
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
         var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
-        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _options, store, _loggerFactory);
+        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, store, _loggerFactory);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
@@ -83,18 +83,18 @@ public sealed class SiloHost : IAsyncDisposable
             _runtime.OnTransportMessageAsync,
             _loggerFactory);
         LayoutHolder layout = _layout;
-        PbftGroupHosting? pbft = _pbft;
-        _runtime.AttachCluster(new SiloId(_options.Id), grain => pbft?.Place(grain) ?? layout.Current.Place(grain), _transport);
+        PbftGroupHosting pbft = _pbft;
+        _runtime.AttachCluster(new SiloId(_options.Id), grain => pbft.Place(grain) ?? layout.Current.Place(grain), _transport);
         await StartOrExplainAsync(() => _transport.StartAsync(cancellationToken), _options.TransportEndpoint).ConfigureAwait(false);
         ActivateLocalReplicas(metaOnly: true);
-        if (_pbft?.LocalReplica(_options.Id) is { } pbftReplica)
-        {
-            _runtime.GetOrActivate(pbftReplica);
-        }
+        ActivateLocalPbftReplicas();
 
         _runtime.Start();
 
-        _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
+        _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10))
+        {
+            IsPbftGroup = group => pbft.SilosOf(group).Count > 0,
+        };
         _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);
         _http = BuildHttp(_gateway, _admin);
         await StartOrExplainAsync(() => _http.StartAsync(cancellationToken), _options.HttpEndpoint).ConfigureAwait(false);
@@ -135,6 +135,7 @@ public sealed class SiloHost : IAsyncDisposable
             holder.Current = layout;
             holder.FromDirectory = true;
             ActivateLocalReplicas(metaOnly: false);
+            ActivateLocalPbftReplicas();
             GrainId[] gone = [.. LocalRaftReplicas(old).Except(LocalRaftReplicas(layout))];
             if (gone.Length > 0)
             {
@@ -207,10 +208,7 @@ public sealed class SiloHost : IAsyncDisposable
             return new GroupStatus(placement.Group, placement.Group == ClusterLayout.MetaGroup ? "raft (meta)" : "raft", replicas);
         })).ConfigureAwait(false);
 
-        if (_pbft is not null)
-        {
-            groups = [.. groups, await _pbft.StatusAsync(runtime, cancellationToken).ConfigureAwait(false)];
-        }
+        groups = [.. groups, .. await _pbft!.StatusAsync(runtime, cancellationToken).ConfigureAwait(false)];
 
         return new ClusterStatus(_options.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), silos, groups);
     }
@@ -302,6 +300,19 @@ public sealed class SiloHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Activates this silo's replicas of the PBFT groups: <c>pbft-0</c> by configuration, the
+    /// directory's by its placement (a PBFT group's replica set is fixed at creation, so none is
+    /// ever retired).
+    /// </summary>
+    private void ActivateLocalPbftReplicas()
+    {
+        foreach (GrainId replica in _pbft!.LocalReplicas(_options.Id))
+        {
+            _runtime!.GetOrActivate(replica);
+        }
+    }
+
     private WebApplication BuildHttp(IKeyValueGateway gateway, ClusterAdmin admin)
     {
         // The silo reads no appsettings.json and watches no files: by default the builder would
@@ -317,7 +328,7 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Services.AddSingleton(admin);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();
-        PbftHosting.MapEndpoint(app, _pbft, _options.Id, _runtime!);
+        PbftHosting.MapEndpoint(app, _pbft!, _options.Id, _runtime!);
         SiloHttp.Map(app, DirectoryJson);
         return app;
     }
@@ -339,9 +350,16 @@ public sealed class SiloHost : IAsyncDisposable
             json.WriteStartArray("groups");
             foreach (string group in layout.Groups)
             {
+                if (layout.Group(group).Protocol == "pbft")
+                {
+                    WritePbftGroup(json, layout, group);
+                    continue;
+                }
+
                 ulong? leader = _gateway?.KnownLeader(group);
                 json.WriteStartObject();
                 json.WriteString("group", group);
+                json.WriteString("protocol", "raft");
                 json.WriteStartArray("gateways");
                 foreach (ReplicaPlacement replica in layout.Group(group).Replicas.OrderBy(r => r.Replica == leader ? 0 : 1).ThenBy(r => r.Replica))
                 {
@@ -350,6 +368,12 @@ public sealed class SiloHost : IAsyncDisposable
 
                 json.WriteEndArray();
                 json.WriteEndObject();
+            }
+
+            // After the directory's groups, so the slot map's indexes still point at them.
+            if (_pbft!.HasConfiguredGroup)
+            {
+                WritePbftGroup(json, layout, PbftGroupHosting.Group);
             }
 
             json.WriteEndArray();
@@ -364,6 +388,26 @@ public sealed class SiloHost : IAsyncDisposable
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// A PBFT group's entry in <c>GET /v1/directory</c>: protocol <c>pbft</c> and the HTTP address
+    /// of each replica's silo in replica order (index i of the list is replica i), which is how a
+    /// client addresses its MACs and finds the primary of a view.
+    /// </summary>
+    private void WritePbftGroup(System.Text.Json.Utf8JsonWriter json, ClusterLayout layout, string group)
+    {
+        json.WriteStartObject();
+        json.WriteString("group", group);
+        json.WriteString("protocol", "pbft");
+        json.WriteStartArray("gateways");
+        foreach (int silo in _pbft!.SilosOf(group))
+        {
+            json.WriteStringValue(layout.Silo(silo)?.HttpEndpoint ?? "");
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private SiloPeerOptions[] Silos()

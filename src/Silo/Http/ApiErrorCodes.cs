@@ -25,4 +25,5 @@ internal static class ApiErrorCodes
     public const string MoveInvalid = "move_invalid";
     public const string DirectoryRefused = "directory_refused";
     public const string ProofInvalid = "proof_invalid";
+    public const string PbftGroup = "pbft_group";
 }

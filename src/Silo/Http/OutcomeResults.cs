@@ -13,6 +13,7 @@ internal static class OutcomeResults
         KeyValueOutcomeKind.NotFound => ApiErrors.NotFound(ApiErrorCodes.NotFound, outcome.Message ?? "the key does not exist"),
         KeyValueOutcomeKind.BadRequest => ApiErrors.BadRequest(ApiErrorCodes.BadRequest, outcome.Message ?? "the cluster refused the request as malformed"),
         KeyValueOutcomeKind.Unavailable => ApiErrors.Unavailable(ApiErrorCodes.Unavailable, outcome.Message ?? "the key's group has no leader or no quorum right now; retry"),
+        KeyValueOutcomeKind.PbftGroup => new ApiErrorResult(StatusCodes.Status421MisdirectedRequest, ApiErrorCodes.PbftGroup, outcome.Message ?? "the key belongs to a PBFT group; send PBFT requests to its replicas"),
         KeyValueOutcomeKind.ShuttingDown => ApiErrors.Unavailable(ApiErrorCodes.ShuttingDown, outcome.Message ?? "this silo is shutting down; use another gateway"),
 
         // Ok and CasMismatch are answered by the endpoint that expects them; anything else here is a

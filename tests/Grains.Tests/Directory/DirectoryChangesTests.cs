@@ -73,6 +73,26 @@ public sealed class DirectoryChangesTests
     }
 
     [Fact]
+    public void PBFT_groups_are_numbered_from_1_get_3f_plus_1_distinct_silos_and_never_move()
+    {
+        // Proves a directory-created PBFT group never takes the name pbft-0 (the configured group's), its 3f+1 replicas, ids 1..n, sit on distinct silos, and a move of one is refused (n and the keys are fixed at creation).
+        ClusterDirectory directory = Cluster((1, ""), (2, ""), (3, ""), (4, ""), (5, ""));
+        Assert.Equal(["pbft-1", "pbft-2"], Create(directory, 2, replicas: 4, protocol: "pbft"));
+        Assert.All(directory.Groups, g =>
+        {
+            Assert.Equal("pbft", g.Protocol);
+            Assert.Equal([1UL, 2UL, 3UL, 4UL], g.Replicas.Select(r => r.Replica).Order());
+            Assert.Equal(4, g.Replicas.Select(r => r.Silo).Distinct().Count());
+        });
+        Assert.Equal(["kv-0"], Create(directory, 1));
+
+        ulong version = directory.Version;
+        Assert.NotNull(DirectoryChanges.BeginMove(directory, new BeginMove { Group = "pbft-1", FromReplica = 1, ToSilo = 0 }));
+        Assert.Equal(version, directory.Version);
+        Assert.Equal(4, directory.Groups[0].Replicas.Count);
+    }
+
+    [Fact]
     public void Impossible_creates_are_refused_whole()
     {
         // Proves a create that does not fit changes nothing: too few non-draining silos, a bad shape, or a PBFT group that is not 3f+1.

@@ -51,5 +51,18 @@ public sealed class PbftMacTests
         }
     }
 
-    private static byte[] Key(ulong client, int replica) => PbftClientKeys.Derive("secret"u8, client, replica);
+    [Fact]
+    public void A_request_authenticated_for_one_group_does_not_verify_in_another()
+    {
+        // Proves client MAC keys are bound to the group: request MACs do not cover the group's name, so without that a request for pbft-1 replayed to pbft-2 would be accepted there.
+        var request = new PbftClientRequest { Client = 8, Timestamp = 1, Operation = ByteString.CopyFromUtf8("op") };
+        PbftRequestMac.Authenticate(request, 4, i => PbftClientKeys.Derive("secret"u8, "pbft-1", 8, i));
+        Assert.True(PbftWire.TryFromWire(request, out ClientRequest? core, out string? error), error);
+        Assert.True(ClientMac.Verify(core!, new ReplicaIndex(0), PbftClientKeys.Derive("secret"u8, "pbft-1", 8, 0)));
+        Assert.False(ClientMac.Verify(core!, new ReplicaIndex(0), PbftClientKeys.Derive("secret"u8, "pbft-2", 8, 0)));
+        Assert.Equal(PbftClientKeys.Derive("secret"u8, "pbft-1", 8, 3), PbftClientKeys.Derive("secret"u8, "pbft-1", 8, 3));
+        Assert.Throws<ArgumentException>(() => PbftClientKeys.Derive("secret"u8, new string('g', PbftClientKeys.MaxGroupBytes + 1), 8, 0));
+    }
+
+    private static byte[] Key(ulong client, int replica) => PbftClientKeys.Derive("secret"u8, "pbft-0", client, replica);
 }
