@@ -8,8 +8,8 @@ namespace Synod.Silo.Http;
 
 /// <summary>
 /// The optional <c>Synod-Fence</c> header of a key-value write: <c>NAME:TOKEN</c>, where NAME is
-/// the lock's name percent-encoded as UTF-8 (1 to 256 bytes once decoded; a plain ASCII name
-/// without <c>%</c> is itself) and TOKEN the fencing token of its grant, a decimal number from 1
+/// the lock's name percent-encoded as UTF-8 (1 to 256 bytes once decoded; visible ASCII
+/// other than <c>%</c> and <c>,</c> may stand as itself) and TOKEN the fencing token of its grant, a decimal number from 1
 /// to 2^64-1 without leading zeros. The split is at the last ':', so a name may contain ':'. The
 /// group applies the write only if no higher token has been seen for that lock (409 fenced).
 /// </summary>
@@ -50,7 +50,7 @@ internal static class FenceHeader
     public static KeyValueFence? Parse(string value)
     {
         var colon = value.LastIndexOf(':');
-        if (colon < 1 || !TryToken(value.AsSpan(colon + 1), out var token)
+        if (colon < 1 || !TryToken(value.AsSpan(colon + 1), out var token) || !IsEncodedName(value.AsSpan(0, colon))
             || !RequestKey.TryPercentDecode(value[..colon], out var name)
             || name.Length is 0 or > GrainLockGateway.MaxNameBytes || !Utf8.IsValid(name))
         {
@@ -58,6 +58,20 @@ internal static class FenceHeader
         }
 
         return new KeyValueFence(Encoding.UTF8.GetString(name), token);
+    }
+
+    // Visible ASCII but ',': a repeated header arrives joined as "a:1, a:2", which must not read as the name "a:1, a".
+    private static bool IsEncodedName(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (c is < '!' or > '~' or ',')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A token as the API spells it: 1 to 20 decimal digits, no leading zero, at most 2^64-1.</summary>
