@@ -24,7 +24,7 @@ public enum LockOutcomeKind
     /// <summary>Bad input: name, owner, ttl or token out of range (400).</summary>
     BadRequest,
 
-    /// <summary>The lock group holds as many unexpired leases as it may; a later retry may succeed (503).</summary>
+    /// <summary>The lock group holds as many unexpired leases as it may; a later retry may succeed (409).</summary>
     LocksFull,
 
     /// <summary>The lock's group has no quorum or no leader within the deadline, or the cluster has no lock group (503).</summary>

@@ -128,7 +128,7 @@ internal static class LockEndpoints
             StatusCodes.Status409Conflict),
         LockOutcomeKind.LeaseLost => ApiErrors.Conflict(ApiErrorCodes.LeaseLost, outcome.Message ?? "the lease is not held with that owner and token"),
         LockOutcomeKind.BadRequest => ApiErrors.BadRequest(ApiErrorCodes.BadRequest, outcome.Message ?? "the lock group refused the request as malformed"),
-        LockOutcomeKind.LocksFull => ApiErrors.Unavailable(ApiErrorCodes.LocksFull, outcome.Message ?? "the lock group holds its maximum number of leases; retry later"),
+        LockOutcomeKind.LocksFull => ApiErrors.Conflict(ApiErrorCodes.LocksFull, outcome.Message ?? "the lock group holds its maximum number of leases; retry later"),
         _ => ApiErrors.Unavailable(ApiErrorCodes.Unavailable, outcome.Message ?? "the lock's group has no leader or no quorum right now; retry"),
     };
 
