@@ -10,6 +10,7 @@ internal static class SynodCommandLine
     {
         var root = new RootCommand("synod — a consensus cluster for .NET");
         root.Subcommands.Add(KvCommand.Create());
+        root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(GroupCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());

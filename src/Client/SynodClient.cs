@@ -42,6 +42,7 @@ public sealed class SynodClient : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly ClientSessionPool _sessions = new();
     private readonly PbftGroupPool _pbft;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a client of the local development cluster (127.0.0.1:8081–8083).</summary>
     public SynodClient()
@@ -89,6 +90,7 @@ public sealed class SynodClient : IDisposable
         _router = new DirectoryRouter(_failover, time);
         _pbft = new PbftGroupPool(httpClient, options);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
+        _time = time;
     }
 
     /// <summary>The gateways this client uses, in the order it tries them.</summary>
@@ -196,7 +198,7 @@ public sealed class SynodClient : IDisposable
     }
 
     /// <summary>
-    /// <see cref="CompareAndSetAsync"/> with UTF-8 text: null <paramref name="expected"/> means the
+    /// <see cref="CompareAndSetAsync(string, byte[], byte[], CancellationToken)"/> with UTF-8 text: null <paramref name="expected"/> means the
     /// key must be absent; null <paramref name="replacement"/> deletes it.
     /// </summary>
     /// <exception cref="SynodException">The cluster refused the request, or could not be reached (it may then have been applied).</exception>
@@ -268,6 +270,154 @@ public sealed class SynodClient : IDisposable
             write: false,
             gateway => new HttpRequestMessage(draining ? HttpMethod.Post : HttpMethod.Delete, new Uri(gateway, "v1/silos/" + silo.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/drain")),
             (response, token) => GatewayAnswers.ReadJsonAsync(response, "silo drain", SynodClientJsonContext.Default.SynodSiloList, token),
+            cancellationToken);
+
+    /// <summary>
+    /// The owner this client's locks are taken as when none is given: host name, process id and a
+    /// random part, so two clients never share it.
+    /// </summary>
+    public string LockOwner { get; } = DefaultLockOwner();
+
+    /// <summary>Takes lock <paramref name="name"/> for <see cref="LockOwner"/>; see <see cref="AcquireLockAsync(string, string, TimeSpan, CancellationToken)"/>.</summary>
+    public Task<SynodLockAttempt> AcquireLockAsync(string name, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+        AcquireLockAsync(name, LockOwner, ttl, cancellationToken);
+
+    /// <summary>
+    /// Takes lock <paramref name="name"/> for <paramref name="owner"/> with a lease of
+    /// <paramref name="ttl"/> (1 ms to 10 minutes). Granted when the lock is free or its lease has
+    /// expired (past its expiry plus the cluster's clock-drift bound), with a fencing token higher
+    /// than every earlier grant of the lock; an acquire by the current holder extends its lease and
+    /// keeps its token, so a retry is safe. Otherwise the answer names the holder.
+    /// </summary>
+    /// <remarks>Treat the lease as lost at <see cref="SynodLease.ValidUntil"/> (by this client's clock, counted from before the request was sent) unless renewed, and guard writes with <see cref="SynodFence"/>.</remarks>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public Task<SynodLockAttempt> AcquireLockAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        var path = LockPath(name, "acquire");
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var body = new WireLockRequest(owner, LeaseMs(ttl), null);
+        var sent = _time.GetUtcNow();
+        return RunAsync("lock acquire", write: false, gateway => LockRequest(gateway, path, body), (response, token) => LockAnswers.ReadAcquireAsync(response, sent, token), cancellationToken);
+    }
+
+    /// <summary>Extends <paramref name="lease"/>; see <see cref="RenewLockAsync(string, string, ulong, TimeSpan?, CancellationToken)"/>.</summary>
+    public Task<SynodLease?> RenewLockAsync(SynodLease lease, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return RenewLockAsync(lease.Name, lease.Owner, lease.Token, ttl, cancellationToken);
+    }
+
+    /// <summary>
+    /// Extends the lease <paramref name="owner"/> holds on lock <paramref name="name"/> with
+    /// <paramref name="token"/> to <paramref name="ttl"/> from now (null: the ttl it was granted
+    /// with). Null when the lease is lost (expired, released, or granted to another): it cannot be
+    /// renewed, only acquired again, with a new token.
+    /// </summary>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public Task<SynodLease?> RenewLockAsync(string name, string owner, ulong token, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
+    {
+        var path = LockPath(name, "renew");
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfZero(token);
+        var body = new WireLockRequest(owner, ttl is { } t ? LeaseMs(t) : null, token);
+        var sent = _time.GetUtcNow();
+        return RunAsync("lock renew", write: false, gateway => LockRequest(gateway, path, body), (response, cancel) => LockAnswers.ReadRenewAsync(response, sent, cancel), cancellationToken);
+    }
+
+    /// <summary>Frees <paramref name="lease"/>'s lock; see <see cref="ReleaseLockAsync(string, string, ulong, CancellationToken)"/>.</summary>
+    public Task<bool> ReleaseLockAsync(SynodLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return ReleaseLockAsync(lease.Name, lease.Owner, lease.Token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Frees lock <paramref name="name"/> if <paramref name="owner"/> holds it with
+    /// <paramref name="token"/>: true; false when the lease was already lost. A release retried
+    /// after its first attempt was applied (an unanswered attempt) also answers false.
+    /// </summary>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public Task<bool> ReleaseLockAsync(string name, string owner, ulong token, CancellationToken cancellationToken = default)
+    {
+        var path = LockPath(name, "release");
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfZero(token);
+        var body = new WireLockRequest(owner, null, token);
+        return RunAsync("lock release", write: false, gateway => LockRequest(gateway, path, body), LockAnswers.ReadReleaseAsync, cancellationToken);
+    }
+
+    /// <summary>Who holds lock <paramref name="name"/> (a linearizable read), or null when it is free.</summary>
+    /// <exception cref="SynodException">The cluster refused the request or could not be reached.</exception>
+    public Task<SynodLockHolder?> GetLockAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = LockPath(name, null);
+        return RunAsync("lock get", write: false, gateway => new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path)), LockAnswers.ReadHolderAsync, cancellationToken);
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/> only if no higher token than <paramref name="fence"/>'s has been seen for its lock.</summary>
+    /// <exception cref="SynodException">Code <see cref="SynodErrorCodes.Fenced"/>: a later holder of the lock has written, nothing changed. Otherwise as the unfenced put.</exception>
+    public Task PutAsync(string key, ReadOnlyMemory<byte> value, SynodFence fence, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key);
+        var header = FenceHeader(fence);
+        return RunAsync<bool>(
+            "put",
+            write: true,
+            gateway => Fenced(new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, path)) { Content = new ReadOnlyMemoryContent(value) }, header),
+            (response, token) => GatewayAnswers.ExpectOkAsync(response, "put", token),
+            cancellationToken,
+            key);
+    }
+
+    /// <summary>A fenced put of bytes; see <see cref="PutAsync(string, ReadOnlyMemory{byte}, SynodFence, CancellationToken)"/>.</summary>
+    public Task PutAsync(string key, byte[] value, SynodFence fence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return PutAsync(key, new ReadOnlyMemory<byte>(value), fence, cancellationToken);
+    }
+
+    /// <summary>A fenced put of UTF-8 text; see <see cref="PutAsync(string, ReadOnlyMemory{byte}, SynodFence, CancellationToken)"/>.</summary>
+    public Task PutAsync(string key, string value, SynodFence fence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return PutAsync(key, Encoding.UTF8.GetBytes(value), fence, cancellationToken);
+    }
+
+    /// <summary>Removes <paramref name="key"/> only if no higher token than <paramref name="fence"/>'s has been seen for its lock. True if it existed.</summary>
+    /// <exception cref="SynodException">Code <see cref="SynodErrorCodes.Fenced"/>: a later holder of the lock has written, nothing changed.</exception>
+    public Task<bool> DeleteAsync(string key, SynodFence fence, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key);
+        var header = FenceHeader(fence);
+        return RunAsync("delete", write: true, gateway => Fenced(new HttpRequestMessage(HttpMethod.Delete, new Uri(gateway, path)), header), GatewayAnswers.ReadExistedAsync, cancellationToken, key);
+    }
+
+    /// <summary>A compare-and-set that applies only if no higher token than <paramref name="fence"/>'s has been seen for its lock.</summary>
+    /// <exception cref="SynodException">Code <see cref="SynodErrorCodes.Fenced"/>: a later holder of the lock has written, nothing changed.</exception>
+    public Task<CompareAndSetResult> CompareAndSetAsync(string key, byte[]? expected, byte[]? replacement, SynodFence fence, CancellationToken cancellationToken = default)
+    {
+        var path = KeyPath(key) + "/cas";
+        var header = FenceHeader(fence);
+        var replaced = replacement?.ToArray();
+        var body = new WireCompareAndSetRequest(expected?.ToArray(), expected is null, replaced, replacement is null);
+        return RunAsync(
+            "compare-and-set",
+            write: true,
+            gateway => Fenced(
+                new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path)) { Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireCompareAndSetRequest) },
+                header),
+            (response, token) => GatewayAnswers.ReadCompareAndSetAsync(response, replaced, token),
+            cancellationToken,
+            key);
+    }
+
+    /// <summary>A fenced compare-and-set of UTF-8 text; see <see cref="CompareAndSetAsync(string, byte[], byte[], SynodFence, CancellationToken)"/>.</summary>
+    public Task<CompareAndSetResult> CompareAndSetStringAsync(string key, string? expected, string? replacement, SynodFence fence, CancellationToken cancellationToken = default) =>
+        CompareAndSetAsync(
+            key,
+            expected is null ? null : Encoding.UTF8.GetBytes(expected),
+            replacement is null ? null : Encoding.UTF8.GetBytes(replacement),
+            fence,
             cancellationToken);
 
     /// <summary>Releases the connection pool if the client created it.</summary>
@@ -387,5 +537,56 @@ public sealed class SynodClient : IDisposable
 
         // EscapeDataString encodes '/' too, so any key is exactly one segment.
         return "v1/kv/" + Uri.EscapeDataString(key);
+    }
+
+    private const string FenceHeaderName = "Synod-Fence";
+
+    /// <summary>The largest lease the cluster grants by default: 10 minutes.</summary>
+    private static readonly TimeSpan MaxLease = TimeSpan.FromMinutes(10);
+
+    private static string FenceHeader(SynodFence fence)
+    {
+        ArgumentNullException.ThrowIfNull(fence);
+        return fence.HeaderValue();
+    }
+
+    private static HttpRequestMessage Fenced(HttpRequestMessage request, string header)
+    {
+        request.Headers.TryAddWithoutValidation(FenceHeaderName, header);
+        return request;
+    }
+
+    private static HttpRequestMessage LockRequest(Uri gateway, string path, WireLockRequest body) =>
+        new(HttpMethod.Post, new Uri(gateway, path)) { Content = JsonContent.Create(body, SynodClientJsonContext.Default.WireLockRequest) };
+
+    /// <summary>A lease in whole milliseconds, rounded up; 1 ms to 10 minutes.</summary>
+    private static ulong LeaseMs(TimeSpan ttl)
+    {
+        if (ttl <= TimeSpan.Zero || ttl > MaxLease)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "a lease is 1 ms to 10 minutes");
+        }
+
+        return (ulong)Math.Ceiling(ttl.TotalMilliseconds);
+    }
+
+    /// <summary>The path of a lock: <c>v1/locks/</c>, the name as one percent-encoded segment, and the action.</summary>
+    private static string LockPath(string name, string? action)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name is "." or "..")
+        {
+            throw new ArgumentException("the lock names '.' and '..' cannot be addressed over HTTP (URL normalisation removes such path segments)", nameof(name));
+        }
+
+        return "v1/locks/" + Uri.EscapeDataString(name) + (action is null ? "" : "/" + action);
+    }
+
+    private static string DefaultLockOwner()
+    {
+        var host = Environment.MachineName;
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{(host.Length > 64 ? host[..64] : host)}:{Environment.ProcessId}:{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}");
     }
 }

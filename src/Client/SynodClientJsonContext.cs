@@ -17,4 +17,6 @@ namespace Synod.Client;
 [JsonSerializable(typeof(WireGroupCreateRequest))]
 [JsonSerializable(typeof(WireGroupCreated))]
 [JsonSerializable(typeof(WireGroupMoveRequest))]
+[JsonSerializable(typeof(WireLockRequest))]
+[JsonSerializable(typeof(WireLockAnswer))]
 internal sealed partial class SynodClientJsonContext : JsonSerializerContext;

@@ -41,4 +41,25 @@ public static class SynodErrorCodes
 
     /// <summary>A gateway answered something this client does not understand (wrong address, or a different version).</summary>
     public const string Protocol = "protocol";
+
+    /// <summary>
+    /// A fenced write was refused: a higher fencing token has been seen for its lock, so a later
+    /// holder has written (409). Nothing was changed; the caller has lost its lock.
+    /// </summary>
+    public const string Fenced = "fenced";
+
+    /// <summary>A fence was malformed (an empty or too long lock name, token 0).</summary>
+    public const string FenceInvalid = "fence_invalid";
+
+    /// <summary>Another owner holds the lock (409). <see cref="SynodClient.AcquireLockAsync(string, string, TimeSpan, CancellationToken)"/> answers it as a <see cref="SynodLockAttempt"/>, not as this code.</summary>
+    public const string LockBusy = "lock_busy";
+
+    /// <summary>The lease is not held with that owner and token (expired, released, or granted to another) (409). Renew and release answer it as a value.</summary>
+    public const string LeaseLost = "lease_lost";
+
+    /// <summary>A lock request was malformed: owner, ttl or token missing or out of range.</summary>
+    public const string LockRequestInvalid = "lock_request_invalid";
+
+    /// <summary>The lock's group holds its maximum number of leases; a later retry may succeed.</summary>
+    public const string LocksFull = "locks_full";
 }

@@ -52,7 +52,8 @@ internal static class KvCommand
         var key = KeyArgument();
         var value = new Argument<string>("VALUE") { Description = "The value: text (stored as UTF-8), or base64 with --base64; at most 1 MiB" };
         var base64 = Base64Option("VALUE is base64");
-        var command = new Command("put", "Set KEY to VALUE; prints OK") { key, value, base64 };
+        var fence = FenceOption.Create();
+        var command = new Command("put", "Set KEY to VALUE; prints OK") { key, value, base64, fence };
         command.SetAction((parse, cancellationToken) => ClientCommand.RunAsync(parse, gateways, async (client, output, error, token) =>
         {
             var bytes = ValueBytes(parse.GetValue(value)!, parse.GetValue(base64));
@@ -62,7 +63,15 @@ internal static class KvCommand
                 return ExitCodes.Usage;
             }
 
-            await client.PutAsync(parse.GetValue(key)!, bytes, token).ConfigureAwait(false);
+            if (parse.GetValue(fence) is { } guard)
+            {
+                await client.PutAsync(parse.GetValue(key)!, bytes, guard, token).ConfigureAwait(false);
+            }
+            else
+            {
+                await client.PutAsync(parse.GetValue(key)!, bytes, token).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync("OK").ConfigureAwait(false);
             return ExitCodes.Ok;
         }, cancellationToken));
@@ -99,11 +108,15 @@ internal static class KvCommand
     private static Command CreateDelete(Option<string[]> gateways)
     {
         var key = KeyArgument();
-        var command = new Command("del", "Delete KEY; prints OK, or exit code 1 if it was absent") { key };
+        var fence = FenceOption.Create();
+        var command = new Command("del", "Delete KEY; prints OK, or exit code 1 if it was absent") { key, fence };
         command.SetAction((parse, cancellationToken) => ClientCommand.RunAsync(parse, gateways, async (client, output, error, token) =>
         {
             var name = parse.GetValue(key)!;
-            if (!await client.DeleteAsync(name, token).ConfigureAwait(false))
+            var existed = parse.GetValue(fence) is { } guard
+                ? await client.DeleteAsync(name, guard, token).ConfigureAwait(false)
+                : await client.DeleteAsync(name, token).ConfigureAwait(false);
+            if (!existed)
             {
                 await error.WriteLineAsync($"synod: key '{name}' not found").ConfigureAwait(false);
                 return ExitCodes.Negative;

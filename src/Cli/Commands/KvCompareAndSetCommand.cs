@@ -18,9 +18,10 @@ internal static class KvCompareAndSetCommand
         var absent = new Option<bool>("--absent") { Description = "KEY must not exist (instead of OLD)" };
         var delete = new Option<bool>("--delete") { Description = "Delete KEY (instead of setting NEW)" };
         var base64 = KvCommand.Base64Option("OLD and NEW are base64, and a mismatch prints the current value in base64");
+        var fence = FenceOption.Create();
         var command = new Command("cas", "Compare-and-set: set KEY to NEW only if its value is OLD; prints OK, or exit code 1 and the current value if it is not")
         {
-            key, first, second, absent, delete, base64,
+            key, first, second, absent, delete, base64, fence,
         };
         command.Validators.Add(result =>
         {
@@ -44,7 +45,9 @@ internal static class KvCompareAndSetCommand
             }
 
             var name = parse.GetValue(key)!;
-            var result = await client.CompareAndSetAsync(name, expected, replacement, token).ConfigureAwait(false);
+            var result = parse.GetValue(fence) is { } guard
+                ? await client.CompareAndSetAsync(name, expected, replacement, guard, token).ConfigureAwait(false)
+                : await client.CompareAndSetAsync(name, expected, replacement, token).ConfigureAwait(false);
             if (result.Succeeded)
             {
                 await output.WriteLineAsync("OK").ConfigureAwait(false);

@@ -44,23 +44,25 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         return answer is null ? NoQuorum() : ToOutcome(answer);
     }
 
-    public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, CancellationToken cancellationToken) =>
+    public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
         value.Length > MaxValueBytes
             ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value has {value.Length} bytes; the limit is {MaxValueBytes}"))
-            : WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Put(request, keyBytes, ByteString.CopyFrom(value.Span)), cancellationToken);
+            : WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Put(request, keyBytes, ByteString.CopyFrom(value.Span), fence: Fence(fence)), cancellationToken);
 
-    public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, CancellationToken cancellationToken) =>
-        WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Delete(request, keyBytes), cancellationToken);
+    public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
+        WriteAsync(key, requestId, (request, keyBytes) => KvCommands.Delete(request, keyBytes, fence: Fence(fence)), cancellationToken);
 
-    public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, CancellationToken cancellationToken) =>
+    public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
         replacement is { Length: > MaxValueBytes }
             ? Task.FromResult(new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"the value is over {MaxValueBytes} bytes"))
             : WriteAsync(
                 key,
                 requestId,
                 (request, keyBytes) => KvCommands.CompareAndSet(
-                    request, keyBytes, expected is { } e ? ByteString.CopyFrom(e.Span) : null, replacement is { } r ? ByteString.CopyFrom(r.Span) : null),
+                    request, keyBytes, expected is { } e ? ByteString.CopyFrom(e.Span) : null, replacement is { } r ? ByteString.CopyFrom(r.Span) : null, Fence(fence)),
                 cancellationToken);
+
+    private static KvFence? Fence(KeyValueFence? fence) => fence is null ? null : KvCommands.Fence(fence.LockName, fence.Token);
 
     public Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken) => status();
 
@@ -319,6 +321,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
             KvStatus.Ok => new KeyValueOutcome(KeyValueOutcomeKind.Ok, value, Index: answer.Index),
             KvStatus.NotFound => new KeyValueOutcome(KeyValueOutcomeKind.NotFound, Message: "no such key", Index: answer.Index),
             KvStatus.CasMismatch => new KeyValueOutcome(KeyValueOutcomeKind.CasMismatch, value, "the current value differs from the expected one", answer.Index),
+            KvStatus.Fenced => new KeyValueOutcome(KeyValueOutcomeKind.Fenced, Message: "a higher fencing token has been seen for the lock; the write was not applied", Index: answer.Index),
             KvStatus.SessionExpired => new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: SessionExpired),
             KvStatus.StaleRequest => new KeyValueOutcome(KeyValueOutcomeKind.Unavailable, Message: "the request was superseded; retry"),
             _ => new KeyValueOutcome(KeyValueOutcomeKind.BadRequest, Message: $"rejected: {result.RejectReason}"),

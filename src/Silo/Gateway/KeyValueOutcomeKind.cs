@@ -12,6 +12,9 @@ public enum KeyValueOutcomeKind
     /// <summary>A compare-and-set's expectation did not hold (409); the outcome carries the current value.</summary>
     CasMismatch,
 
+    /// <summary>The write's fencing token is lower than one already seen for its lock; not applied (409).</summary>
+    Fenced,
+
     /// <summary>Bad input: key or value too large, malformed request id (400).</summary>
     BadRequest,
 

@@ -325,6 +325,7 @@ public sealed class SiloHost : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton<ILockGateway>(new GrainLockGateway(_gateway!, _layout!));
         builder.Services.AddSingleton(admin);
         builder.WebHost.UseUrls(_options.HttpEndpoint);
         WebApplication app = builder.Build();

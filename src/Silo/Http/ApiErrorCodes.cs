@@ -26,4 +26,13 @@ internal static class ApiErrorCodes
     public const string DirectoryRefused = "directory_refused";
     public const string ProofInvalid = "proof_invalid";
     public const string PbftGroup = "pbft_group";
+    public const string LockNameEmpty = "lock_name_empty";
+    public const string LockNameTooLarge = "lock_name_too_large";
+    public const string LockNameInvalid = "lock_name_invalid";
+    public const string LockRequestInvalid = "lock_request_invalid";
+    public const string LockBusy = "lock_busy";
+    public const string LeaseLost = "lease_lost";
+    public const string LocksFull = "locks_full";
+    public const string FenceInvalid = "fence_invalid";
+    public const string Fenced = "fenced";
 }

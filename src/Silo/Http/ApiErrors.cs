@@ -7,6 +7,8 @@ internal static class ApiErrors
 
     public static ApiErrorResult NotFound(string code, string message) => new(StatusCodes.Status404NotFound, code, message);
 
+    public static ApiErrorResult Conflict(string code, string message) => new(StatusCodes.Status409Conflict, code, message);
+
     public static ApiErrorResult Unavailable(string code, string message) => new(StatusCodes.Status503ServiceUnavailable, code, message);
 
     public static ApiErrorResult Internal() =>

@@ -17,7 +17,8 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(gateway);
         if (!RequestKey.TryRead(context, compareAndSet: true, limits.MaxKeyBytes, out var key, out var error)
-            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error))
+            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error)
+            || !FenceHeader.TryRead(context.Request, out var fence, out error))
         {
             return error;
         }
@@ -35,7 +36,7 @@ internal sealed class CompareAndSetEndpoint(HttpApiLimits limits)
             return error;
         }
 
-        var outcome = await gateway.CompareAndSetAsync(key, expected, replacement, requestId, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await gateway.CompareAndSetAsync(key, expected, replacement, requestId, fence, context.RequestAborted).ConfigureAwait(false);
         return outcome.Kind switch
         {
             // A gateway may report "expected a value, found no key" as NotFound; to the caller it is a mismatch.

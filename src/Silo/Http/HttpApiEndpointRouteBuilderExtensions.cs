@@ -7,7 +7,9 @@ public static class HttpApiEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/v1/kv/{key}</c> (GET, PUT, DELETE), <c>/v1/kv/{key}/cas</c> (POST) and
-    /// <c>/v1/status</c> (GET) over the <see cref="IKeyValueGateway"/> registered in the services.
+    /// <c>/v1/status</c> (GET) over the <see cref="IKeyValueGateway"/> registered in the services, and
+    /// <c>/v1/locks/{name}</c> (GET) with <c>/acquire</c>, <c>/renew</c>, <c>/release</c> (POST) when an
+    /// <see cref="ILockGateway"/> is registered.
     /// Every answer outside a success is JSON <c>{"error", "code"}</c>; an unexpected exception is a
     /// 500 without details, logged.
     /// </summary>
@@ -27,6 +29,11 @@ public static class HttpApiEndpointRouteBuilderExtensions
         api.MapDelete("/kv/{key}", keyValue.DeleteAsync);
         api.MapPost("/kv/{key}/cas", compareAndSet.PostAsync);
         api.MapGet("/status", StatusEndpoint.GetAsync);
+        if (endpoints.ServiceProvider.GetService(typeof(ILockGateway)) is not null)
+        {
+            LockEndpoints.Map(api);
+        }
+
         if (endpoints.ServiceProvider.GetService(typeof(ClusterAdmin)) is not null)
         {
             AdminEndpoints.Map(api);

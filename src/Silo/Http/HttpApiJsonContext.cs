@@ -23,4 +23,9 @@ namespace Synod.Silo.Http;
 [JsonSerializable(typeof(GroupCreateResponse))]
 [JsonSerializable(typeof(GroupMoveRequest))]
 [JsonSerializable(typeof(GroupMoveResponse))]
+[JsonSerializable(typeof(LockAcquireRequest))]
+[JsonSerializable(typeof(LockRenewRequest))]
+[JsonSerializable(typeof(LockReleaseRequest))]
+[JsonSerializable(typeof(LockResponse))]
+[JsonSerializable(typeof(LockBusyResponse))]
 internal sealed partial class HttpApiJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using Synod.Silo.Gateway;
 
 namespace Synod.Silo.Http;
 
-/// <summary><c>GET</c>, <c>PUT</c> and <c>DELETE /v1/kv/{key}</c>.</summary>
+/// <summary><c>GET</c>, <c>PUT</c> and <c>DELETE /v1/kv/{key}</c>; writes may carry a <see cref="FenceHeader"/>.</summary>
 internal sealed class KeyValueEndpoints(HttpApiLimits limits)
 {
     /// <summary>The header that carries the log index a read or write was served at, when known.</summary>
@@ -35,7 +35,8 @@ internal sealed class KeyValueEndpoints(HttpApiLimits limits)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(gateway);
         if (!RequestKey.TryRead(context, compareAndSet: false, limits.MaxKeyBytes, out var key, out var error)
-            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error))
+            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error)
+            || !FenceHeader.TryRead(context.Request, out var fence, out error))
         {
             return error;
         }
@@ -47,7 +48,7 @@ internal sealed class KeyValueEndpoints(HttpApiLimits limits)
             return ApiErrors.BadRequest(ApiErrorCodes.ValueTooLarge, $"the value is larger than the limit of {limits.MaxValueBytes} bytes");
         }
 
-        var outcome = await gateway.PutAsync(key, value, requestId, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await gateway.PutAsync(key, value, requestId, fence, context.RequestAborted).ConfigureAwait(false);
         return Written(context, outcome);
     }
 
@@ -56,12 +57,13 @@ internal sealed class KeyValueEndpoints(HttpApiLimits limits)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(gateway);
         if (!RequestKey.TryRead(context, compareAndSet: false, limits.MaxKeyBytes, out var key, out var error)
-            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error))
+            || !RequestIdHeader.TryRead(context.Request, out var requestId, out error)
+            || !FenceHeader.TryRead(context.Request, out var fence, out error))
         {
             return error;
         }
 
-        var outcome = await gateway.DeleteAsync(key, requestId, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await gateway.DeleteAsync(key, requestId, fence, context.RequestAborted).ConfigureAwait(false);
         return Written(context, outcome);
     }
 

@@ -69,7 +69,14 @@ internal static class RequestKey
     /// <c>http://host/…</c>) and percent-decodes it. False when the segments around it are not
     /// <c>v1/kv/KEY[/cas]</c>, which also catches dot segments that normalisation removed.
     /// </summary>
-    internal static bool TryKeySegment(string rawTarget, bool compareAndSet, [NotNullWhen(true)] out byte[]? key)
+    internal static bool TryKeySegment(string rawTarget, bool compareAndSet, [NotNullWhen(true)] out byte[]? key) =>
+        TryNamedSegment(rawTarget, "kv", compareAndSet ? "cas" : null, out key);
+
+    /// <summary>
+    /// Finds the segment after <c>v1/{collection}/</c> in a raw target (followed by <paramref name="action"/>
+    /// when given, and nothing else) and percent-decodes it; false when the target has another shape.
+    /// </summary>
+    internal static bool TryNamedSegment(string rawTarget, string collection, string? action, [NotNullWhen(true)] out byte[]? key)
     {
         key = null;
         var path = rawTarget.AsSpan();
@@ -92,9 +99,9 @@ internal static class RequestKey
         }
 
         var segments = path.ToString().Split('/');
-        var keyIndex = segments.Length - (compareAndSet ? 2 : 1);
-        if (keyIndex < 2 || !IsSegment(segments[keyIndex - 2], "v1") || !IsSegment(segments[keyIndex - 1], "kv")
-            || (compareAndSet && !IsSegment(segments[^1], "cas")))
+        var keyIndex = segments.Length - (action is null ? 1 : 2);
+        if (keyIndex < 2 || !IsSegment(segments[keyIndex - 2], "v1") || !IsSegment(segments[keyIndex - 1], collection)
+            || (action is not null && !IsSegment(segments[^1], action)))
         {
             return false;
         }
@@ -114,7 +121,7 @@ internal static class RequestKey
     private static bool IsSegment(string raw, string expected) =>
         TryPercentDecode(raw, out var bytes) && Encoding.ASCII.GetString(bytes).Equals(expected, StringComparison.OrdinalIgnoreCase);
 
-    private static bool TryPercentDecode(string segment, [NotNullWhen(true)] out byte[]? bytes)
+    internal static bool TryPercentDecode(string segment, [NotNullWhen(true)] out byte[]? bytes)
     {
         bytes = null;
         var output = new List<byte>(segment.Length);

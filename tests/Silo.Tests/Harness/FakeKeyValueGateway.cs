@@ -13,6 +13,7 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
     private readonly Lock _lock = new();
     private readonly Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeyValueOutcome> _saved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ulong> _highestTokens = new(StringComparer.Ordinal);
     private ulong _index;
     private int _failuresLeft;
     private KeyValueOutcomeKind _failure;
@@ -22,6 +23,9 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
 
     /// <summary>Every call, in arrival order: operation, key, request id.</summary>
     public ConcurrentQueue<(string Operation, string Key, string? RequestId)> Calls { get; } = new();
+
+    /// <summary>Every fence a write carried, in arrival order.</summary>
+    public ConcurrentQueue<KeyValueFence> Fences { get; } = new();
 
     /// <summary>How many writes changed the data (a deduplicated retry does not count).</summary>
     public int Applied { get; private set; }
@@ -69,22 +73,22 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
     }
 
     public Task<KeyValueOutcome> GetAsync(string key, CancellationToken cancellationToken) =>
-        RunAsync("get", key, null, () => _data.TryGetValue(key, out var value)
+        RunAsync("get", key, null, null, () => _data.TryGetValue(key, out var value)
             ? new KeyValueOutcome(KeyValueOutcomeKind.Ok, value, Index: _index)
             : new KeyValueOutcome(KeyValueOutcomeKind.NotFound), cancellationToken);
 
-    public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, CancellationToken cancellationToken) =>
-        RunAsync("put", key, requestId, () =>
+    public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
+        RunAsync("put", key, requestId, fence, () =>
         {
             _data[key] = value.ToArray();
             return Write();
         }, cancellationToken);
 
-    public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, CancellationToken cancellationToken) =>
-        RunAsync("delete", key, requestId, () => _data.Remove(key) ? Write() : new KeyValueOutcome(KeyValueOutcomeKind.NotFound), cancellationToken);
+    public Task<KeyValueOutcome> DeleteAsync(string key, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
+        RunAsync("delete", key, requestId, fence, () => _data.Remove(key) ? Write() : new KeyValueOutcome(KeyValueOutcomeKind.NotFound), cancellationToken);
 
-    public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, CancellationToken cancellationToken) =>
-        RunAsync("cas", key, requestId, () =>
+    public Task<KeyValueOutcome> CompareAndSetAsync(string key, ReadOnlyMemory<byte>? expected, ReadOnlyMemory<byte>? replacement, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
+        RunAsync("cas", key, requestId, fence, () =>
         {
             var current = _data.TryGetValue(key, out var value) ? value : null;
             var matches = expected is null ? current is null : current is not null && current.AsSpan().SequenceEqual(expected.Value.Span);
@@ -112,14 +116,36 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
         return Status;
     }
 
+    // Like the state machine's fence table: a lower token is refused, an equal or higher one passes and is kept.
+    private KeyValueOutcome? Fenced(KeyValueFence? fence)
+    {
+        if (fence is null)
+        {
+            return null;
+        }
+
+        if (_highestTokens.TryGetValue(fence.LockName, out var highest) && fence.Token < highest)
+        {
+            return new KeyValueOutcome(KeyValueOutcomeKind.Fenced, Message: "fake fenced");
+        }
+
+        _highestTokens[fence.LockName] = fence.Token;
+        return null;
+    }
+
     private KeyValueOutcome Write()
     {
         Applied++;
         return new KeyValueOutcome(KeyValueOutcomeKind.Ok, Index: ++_index);
     }
 
-    private async Task<KeyValueOutcome> RunAsync(string operation, string key, string? requestId, Func<KeyValueOutcome> apply, CancellationToken cancellationToken)
+    private async Task<KeyValueOutcome> RunAsync(string operation, string key, string? requestId, KeyValueFence? fence, Func<KeyValueOutcome> apply, CancellationToken cancellationToken)
     {
+        if (fence is not null)
+        {
+            Fences.Enqueue(fence);
+        }
+
         var failure = await BeforeAsync(operation, key, requestId, cancellationToken);
         lock (_lock)
         {
@@ -130,7 +156,7 @@ internal sealed class FakeKeyValueGateway : IKeyValueGateway
 
             if (requestId is null || !_saved.TryGetValue(requestId, out var outcome))
             {
-                outcome = apply();
+                outcome = Fenced(fence) ?? apply();
                 if (requestId is not null)
                 {
                     _saved[requestId] = outcome;

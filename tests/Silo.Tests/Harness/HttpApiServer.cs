@@ -38,6 +38,10 @@ internal sealed class HttpApiServer : IAsyncDisposable
     public static Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, HttpApiLimits? limits = null) =>
         StartAsync(services => services.AddSingleton(gateway), app => app.MapSynodHttpApi(limits));
 
+    /// <summary>A server with the key-value and the lock gateways.</summary>
+    public static Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, ILockGateway locks) =>
+        StartAsync(services => services.AddSingleton(gateway).AddSingleton(locks), app => app.MapSynodHttpApi());
+
     /// <summary>A server with endpoints of the test's own, to answer what the real API cannot produce.</summary>
     public static Task<HttpApiServer> StartStubAsync(Action<WebApplication> map) => StartAsync(_ => { }, map);
 
