@@ -1,12 +1,16 @@
+using System.Diagnostics.Metrics;
+
 namespace Synod.Silo.Http;
 
 /// <summary>
 /// The HTTP API's last line: an exception that escapes a handler becomes a 500 with a JSON body
 /// that says nothing of the exception (the details go to the log, never to the caller), and a
-/// refusal (4xx) is logged at Debug with its reason.
+/// refusal (4xx) is counted (<c>synod.http.refused</c>) and logged at Debug with its reason.
 /// </summary>
-internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> logger) : IEndpointFilter
+internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> logger, IMeterFactory meterFactory) : IEndpointFilter
 {
+    private readonly HttpApiMetrics _metrics = new(meterFactory);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -15,9 +19,17 @@ internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> log
         try
         {
             var result = await next(context).ConfigureAwait(false);
-            if (result is ApiErrorResult { StatusCode: < 500 } refusal && logger.IsEnabled(LogLevel.Debug))
+            if (result is ApiErrorResult { StatusCode: < 500 } refusal)
             {
-                HttpApiLog.Refused(logger, http.Request.Method, http.Request.Path.Value ?? "", refusal.StatusCode, refusal.Value.Code, refusal.Value.Error);
+                _metrics.Refused(refusal.StatusCode, refusal.Value.Code);
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    HttpApiLog.Refused(logger, http.Request.Method, http.Request.Path.Value ?? "", refusal.StatusCode, refusal.Value.Code, refusal.Value.Error);
+                }
+            }
+            else if (result is ApiErrorResult { StatusCode: StatusCodes.Status500InternalServerError })
+            {
+                _metrics.Failed();
             }
 
             return result;
@@ -27,6 +39,7 @@ internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> log
             // Expected when the client breaks the request while its body is read: it ends early, it is
             // too slow, or it is bigger than Kestrel allows. Kestrel's message names which, and nothing more.
             var refusal = new ApiErrorResult(exception.StatusCode, ApiErrorCodes.BodyInvalid, "the request body could not be read: " + exception.Message);
+            _metrics.Refused(refusal.StatusCode, refusal.Value.Code);
             HttpApiLog.Refused(logger, http.Request.Method, http.Request.Path.Value ?? "", refusal.StatusCode, refusal.Value.Code, refusal.Value.Error);
             return refusal;
         }
@@ -45,11 +58,13 @@ internal sealed class HttpApiExceptionFilter(ILogger<HttpApiExceptionFilter> log
             {
                 // Half an answer cannot be taken back; abort so the caller sees a failure, not a short body.
                 HttpApiLog.FailedAfterStart(logger, http.Request.Method, path, exception);
+                _metrics.Failed();
                 http.Abort();
                 return Results.Empty;
             }
 
             HttpApiLog.Failed(logger, http.Request.Method, path, exception);
+            _metrics.Failed();
             return ApiErrors.Internal();
         }
     }

@@ -33,6 +33,9 @@ internal sealed class HttpApiServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's services (its meter factory, for one).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public RecordingLoggerProvider Logs { get; }
 
     public static Task<HttpApiServer> StartAsync(IKeyValueGateway gateway, HttpApiLimits? limits = null) =>
