@@ -33,7 +33,7 @@ public sealed class PbftReplicaGrain :
     private readonly IPbftGroupDirectory _directory;
     private readonly PbftReplicaOptions _options;
     private readonly ILogger _logger;
-    private readonly PbftClientTable _clients = new();
+    private readonly PbftClientTable _clients;
     private readonly SortedDictionary<ulong, byte[]> _checkpoints = [];
     private PbftReplyWaiters _waiters = new(1);
     private PbftReplicaKey _key;
@@ -56,6 +56,7 @@ public sealed class PbftReplicaGrain :
         _store = store;
         _directory = directory;
         _options = options;
+        _clients = new PbftClientTable(options.MaxClients);
         _logger = logger;
     }
 
@@ -407,7 +408,7 @@ public sealed class PbftReplicaGrain :
             }
 
             byte[] result = Run(request.Operation.Span);
-            _clients.Record(request.Client, request.Timestamp, result);
+            _clients.Record(request.Client, request.Timestamp, result, batch.Sequence.Value);
             _waiters.Complete(request.Client, request.Timestamp, Reply(request.Client, request.Timestamp, result), Pending(request.Client, request.Timestamp));
         }
 

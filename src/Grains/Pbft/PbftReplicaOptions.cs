@@ -36,6 +36,13 @@ public sealed class PbftReplicaOptions
     [Range(1, 1_000_000)]
     public int MaxWaitingClients { get; set; } = 4_096;
 
+    /// <summary>
+    /// Clients whose last reply a replica keeps (exactly-once across retries). Beyond it the client
+    /// whose last request executed earliest is forgotten, alike on every correct replica. Default 10,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxClients { get; set; } = 10_000;
+
     /// <summary>Makes every PBFT replica this silo hosts misbehave (tests and demonstrations only). Default <see cref="PbftByzantineMode.None"/>.</summary>
     public PbftByzantineMode Byzantine { get; set; } = PbftByzantineMode.None;
 }
