@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Synod.Grains.Pbft;
 using Synod.Grains.Raft;
 using Synod.Silo.Hosting;
 
@@ -26,7 +27,8 @@ else
     silos = [settings.GetSection("Synod:Silo").Get<SiloOptions>() ?? throw new InvalidOperationException($"{configFile} has no Synod:Silo section.")];
 }
 
-// Synod:Raft (file or Synod__Raft__* variables, in the dev cluster too): the Raft replicas' settings.
+// Synod:Raft and Synod:Pbft (file or Synod__Raft__* / Synod__Pbft__* variables, in the dev
+// cluster too): the replicas' settings; PBFT's are bound once per silo (the host sets its Byzantine mode).
 RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptions>() ?? new RaftReplicaOptions();
 
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -38,7 +40,7 @@ try
 {
     foreach (SiloOptions options in silos)
     {
-        var host = new SiloHost(options, loggerFactory, raft);
+        var host = new SiloHost(options, loggerFactory, raft, settings.GetSection("Synod:Pbft").Get<PbftReplicaOptions>() ?? new PbftReplicaOptions());
         hosts.Add(host);
         await host.StartAsync(stopping.Token);
         Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");

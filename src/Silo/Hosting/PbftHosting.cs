@@ -12,10 +12,11 @@ namespace Synod.Silo.Hosting;
 internal static class PbftHosting
 {
     /// <summary>Registers the PBFT replica grain type; returns the PBFT groups (configured and from the directory).</summary>
-    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
+    /// <param name="pbft">This silo's own PBFT settings (bound from <c>Synod:Pbft</c>); its Byzantine mode is set from <see cref="SiloOptions.Byzantine"/>.</param>
+    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, PbftReplicaOptions pbft, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
     {
         PbftGroupHosting group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"), layout);
-        var pbft = new PbftReplicaOptions { Byzantine = ParseByzantine(options.Byzantine) };
+        pbft.Byzantine = ParseByzantine(options.Byzantine);
         registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>()));
         return group;
     }

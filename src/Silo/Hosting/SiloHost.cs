@@ -22,6 +22,7 @@ public sealed class SiloHost : IAsyncDisposable
 {
     private readonly SiloOptions _options;
     private readonly RaftReplicaOptions _raft;
+    private readonly Synod.Grains.Pbft.PbftReplicaOptions _pbftOptions;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private AdoNetReplicaStore? _store;
@@ -43,11 +44,14 @@ public sealed class SiloHost : IAsyncDisposable
     /// <param name="options">The silo's options (configuration section <c>Synod:Silo</c>).</param>
     /// <param name="loggerFactory">Where the silo logs.</param>
     /// <param name="raft">The Raft replicas' settings (configuration section <c>Synod:Raft</c>); the defaults when null.</param>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="raft"/> holds a value out of range.</exception>
-    public SiloHost(SiloOptions options, ILoggerFactory loggerFactory, RaftReplicaOptions? raft = null)
+    /// <param name="pbft">This silo's PBFT replicas' settings (configuration section <c>Synod:Pbft</c>, one instance per silo: the host sets its Byzantine mode); the defaults when null.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="raft"/> or <paramref name="pbft"/> holds a value out of range.</exception>
+    public SiloHost(SiloOptions options, ILoggerFactory loggerFactory, RaftReplicaOptions? raft = null, Synod.Grains.Pbft.PbftReplicaOptions? pbft = null)
     {
         _raft = raft ?? new RaftReplicaOptions();
+        _pbftOptions = pbft ?? new Synod.Grains.Pbft.PbftReplicaOptions();
         System.ComponentModel.DataAnnotations.Validator.ValidateObject(_raft, new System.ComponentModel.DataAnnotations.ValidationContext(_raft), validateAllProperties: true);
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(_pbftOptions, new System.ComponentModel.DataAnnotations.ValidationContext(_pbftOptions), validateAllProperties: true);
         _options = options;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SiloHost>();
@@ -74,7 +78,7 @@ public sealed class SiloHost : IAsyncDisposable
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
         var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
-        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, store, _loggerFactory);
+        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, _pbftOptions, store, _loggerFactory);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
