@@ -534,6 +534,7 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         TruncateFrom = batch.TruncateFrom,
         Records = batch.Records?.ToArray() ?? throw new ArgumentException("Records must not be null.", nameof(batch)),
         Metadata = batch.Metadata,
+        TraceContext = batch.TraceContext,
     };
 
     private static void RequireNamed(DurableReplicaId replica)

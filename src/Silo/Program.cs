@@ -32,7 +32,7 @@ RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptio
 
 // Synod:Telemetry (Synod__Telemetry__OtlpEndpoint=http://collector:4317): OTLP export of the Synod
 // meter and spans, one exporter for the process; nothing is built or exported without an endpoint.
-TelemetryOptions telemetryOptions = settings.GetSection("Synod:Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+TelemetryOptions telemetryOptions = TelemetryOptions.FromConfiguration(settings);
 
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 var hosts = new List<SiloHost>();

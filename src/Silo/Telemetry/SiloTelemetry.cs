@@ -45,7 +45,11 @@ public sealed class SiloTelemetry : IDisposable
             return null;
         }
 
-        var endpoint = new Uri(options.OtlpEndpoint!);
+        if (!Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            throw new ValidationException($"Synod:Telemetry:OtlpEndpoint must be an http:// or https:// address, for example http://collector:4317; '{options.OtlpEndpoint}' is not.");
+        }
+
         OtlpExportProtocol protocol = options.OtlpProtocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
         ResourceBuilder resource = ResourceBuilder.CreateDefault().AddService(options.ServiceName);
         MeterProvider meters = Sdk.CreateMeterProviderBuilder()

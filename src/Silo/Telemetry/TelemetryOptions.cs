@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Synod.Silo.Telemetry;
 
@@ -11,7 +12,6 @@ namespace Synod.Silo.Telemetry;
 public sealed class TelemetryOptions
 {
     /// <summary>The OTLP collector, for example <c>http://collector:4317</c> (gRPC) or <c>http://collector:4318</c> (HTTP); empty: no export.</summary>
-    [Url]
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>The OTLP protocol: <c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
@@ -29,6 +29,13 @@ public sealed class TelemetryOptions
     /// <summary>The <c>service.name</c> resource attribute. Default <c>synod-silo</c>.</summary>
     [Required]
     public string ServiceName { get; set; } = "synod-silo";
+
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Synod:Telemetry";
+
+    /// <summary>Binds section <c>Synod:Telemetry</c> (a file's, or <c>Synod__Telemetry__*</c> variables); the defaults (no export) when absent.</summary>
+    public static TelemetryOptions FromConfiguration(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
 
     /// <summary>Whether export is switched on.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(OtlpEndpoint);
