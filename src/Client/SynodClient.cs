@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -435,7 +436,34 @@ public sealed class SynodClient : IDisposable
     internal static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxResponseBytes };
 
+    // A request as a client span (null, and nothing more, while no one records): HttpClient sends
+    // its context as traceparent, so the silo's spans join the trace.
     private async Task<T> RunAsync<T>(
+        string operation,
+        bool write,
+        Func<Uri, HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> interpret,
+        CancellationToken cancellationToken,
+        string? key = null)
+    {
+        using Activity? span = SynodClientTelemetry.Source.StartActivity(SynodClientTelemetry.SpanName(operation), ActivityKind.Client);
+        if (span is null)
+        {
+            return await SendThroughGatewaysAsync(operation, write, createRequest, interpret, cancellationToken, key).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await SendThroughGatewaysAsync(operation, write, createRequest, interpret, cancellationToken, key).ConfigureAwait(false);
+        }
+        catch (SynodException failure)
+        {
+            span.SetStatus(ActivityStatusCode.Error, failure.Code);
+            throw;
+        }
+    }
+
+    private async Task<T> SendThroughGatewaysAsync<T>(
         string operation,
         bool write,
         Func<Uri, HttpRequestMessage> createRequest,

@@ -402,12 +402,14 @@ public sealed class AdoNetReplicaStore : IReplicaStore
 
         plan.Seal();
         long start = Stopwatch.GetTimestamp();
+        using Activity? span = StartCommitSpan(accepted, plan.RecordCount);
         try
         {
             await _dialect.CommitGroupAsync(connection, plan, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception error) when (IsStoreFailure(error))
         {
+            span?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
             // What the failed transaction left is unknown to us, and the shapes already include
             // its batches: stop the store rather than guess (fail-stop, STYLE §5).
             Fault(error);
@@ -426,6 +428,36 @@ public sealed class AdoNetReplicaStore : IReplicaStore
             _metrics.WriteCompleted(write.EnqueuedTimestamp, now);
             write.Succeed();
         }
+    }
+
+    // One span per group commit, linked to the recorded requests among its batches; nothing is
+    // built unless someone records spans and at least one batch belongs to a recorded request.
+    private static Activity? StartCommitSpan(List<WriteRequest> accepted, int records)
+    {
+        if (!StorageMetrics.Source.HasListeners())
+        {
+            return null;
+        }
+
+        List<ActivityLink>? links = null;
+        foreach (WriteRequest write in accepted)
+        {
+            if (write.Batch.TraceContext != default)
+            {
+                (links ??= []).Add(new ActivityLink(write.Batch.TraceContext));
+            }
+        }
+
+        if (links is null)
+        {
+            return null;
+        }
+
+        // A root of its own (the writer serves many traces at once), linked to each of them.
+        Activity? span = StorageMetrics.Source.StartActivity(StorageMetrics.CommitSpan, ActivityKind.Internal, default(ActivityContext), links: links);
+        span?.SetTag("synod.storage.batches", accepted.Count);
+        span?.SetTag("synod.storage.records", records);
+        return span;
     }
 
     private bool TryPlan(GroupCommitPlan plan, WriteRequest write)
@@ -502,6 +534,7 @@ public sealed class AdoNetReplicaStore : IReplicaStore
         TruncateFrom = batch.TruncateFrom,
         Records = batch.Records?.ToArray() ?? throw new ArgumentException("Records must not be null.", nameof(batch)),
         Metadata = batch.Metadata,
+        TraceContext = batch.TraceContext,
     };
 
     private static void RequireNamed(DurableReplicaId replica)

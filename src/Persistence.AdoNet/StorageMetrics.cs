@@ -12,6 +12,12 @@ internal sealed class StorageMetrics : IDisposable
 {
     public const string MeterName = "Synod";
 
+    /// <summary>The span name of one group commit (one transaction, one sync).</summary>
+    public const string CommitSpan = "synod.storage.commit";
+
+    /// <summary>The store's <c>Synod</c> activity source (the name is the contract; see README, Telemetry).</summary>
+    public static readonly ActivitySource Source = new(MeterName);
+
     private readonly Meter? _ownedMeter;
     private readonly KeyValuePair<string, object?> _provider;
     private readonly Counter<long> _commits;
@@ -23,6 +29,7 @@ internal sealed class StorageMetrics : IDisposable
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<double> _writeDuration;
     private readonly Histogram<int> _groupSize;
+    private readonly Histogram<int> _groupRecords;
     private long _commitCount;
     private long _batchCount;
     private long _recordCount;
@@ -53,6 +60,7 @@ internal sealed class StorageMetrics : IDisposable
         _commitDuration = meter.CreateHistogram<double>("synod.storage.commit.duration", "ms", "Time to write and sync one group commit");
         _writeDuration = meter.CreateHistogram<double>("synod.storage.write.duration", "ms", "Time from a batch's submission until it is durable");
         _groupSize = meter.CreateHistogram<int>("synod.storage.commit.batches", "{batch}", "Replica batches per group commit");
+        _groupRecords = meter.CreateHistogram<int>("synod.storage.commit.records", "{record}", "Log records per group commit");
     }
 
     public ReplicaStoreStatistics Snapshot() => new(
@@ -74,6 +82,7 @@ internal sealed class StorageMetrics : IDisposable
         _records.Add(records, _provider);
         _bytes.Add(bytes, _provider);
         _groupSize.Record(batches, _provider);
+        _groupRecords.Record(records, _provider);
         _commitDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, _provider);
     }
 

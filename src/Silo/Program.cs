@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Synod.Grains.Pbft;
 using Synod.Grains.Raft;
 using Synod.Silo.Hosting;
+using Synod.Silo.Telemetry;
 
 // dotnet run --project src/Silo                  the four-silo development cluster in this process
 // dotnet run --project src/Silo -- --config F    one silo, configured by F (JSON) and Synod__Silo__* variables
@@ -31,13 +32,24 @@ else
 // cluster too): the replicas' settings; PBFT's are bound once per silo (the host sets its Byzantine mode).
 RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptions>() ?? new RaftReplicaOptions();
 
+// Synod:Telemetry (Synod__Telemetry__OtlpEndpoint=http://collector:4317): OTLP export of the Synod
+// meter and spans, one exporter for the process; nothing is built or exported without an endpoint.
+TelemetryOptions telemetryOptions = TelemetryOptions.FromConfiguration(settings);
+
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 var hosts = new List<SiloHost>();
 using var stopping = new CancellationTokenSource();
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
 using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
+SiloTelemetry? telemetry = null;
 try
 {
+    telemetry = SiloTelemetry.Start(telemetryOptions);
+    if (telemetry is not null)
+    {
+        Console.WriteLine($"telemetry: exporting metrics and traces over OTLP ({telemetryOptions.OtlpProtocol}) to {telemetryOptions.OtlpEndpoint}");
+    }
+
     foreach (SiloOptions options in silos)
     {
         var host = new SiloHost(options, loggerFactory, raft, settings.GetSection("Synod:Pbft").Get<PbftReplicaOptions>() ?? new PbftReplicaOptions());
@@ -64,4 +76,6 @@ finally
     {
         await host.DisposeAsync();
     }
+
+    telemetry?.Dispose();
 }

@@ -135,6 +135,19 @@ public sealed class RaftNode
         return true;
     }
 
+    /// <summary>
+    /// How many replicas the leader tracks (0 unless this replica leads): with <see cref="GetMatch"/>,
+    /// an allocation-free view of replication for the host's metrics (follower lag).
+    /// </summary>
+    public int ProgressCount => _role == RaftRole.Leader ? _progress.All.Count : 0;
+
+    /// <summary>The id and match index of the leader's tracked replica number <paramref name="position"/> (0 to <see cref="ProgressCount"/> − 1).</summary>
+    public (ReplicaId Id, LogIndex Match) GetMatch(int position)
+    {
+        Progress progress = _progress.All[position];
+        return (progress.Id, progress.Match);
+    }
+
     public RaftStatus GetStatus() => new(
         _config.Id, _role, _term, _vote, _leader, _log.Committed, _log.Applied, _log.Persisted, _log.LastPosition,
         _log.SnapshotMetadata.Last, _log.Membership, _transferTarget,

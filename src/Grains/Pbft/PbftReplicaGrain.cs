@@ -7,6 +7,7 @@ using Synod.Grains.Interfaces.Pbft;
 using Synod.Grains.Interfaces.Streams;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Raft;
+using Synod.Grains.Telemetry;
 using Synod.Grains.Wire;
 using Synod.Runtime.Storage;
 
@@ -49,10 +50,13 @@ public sealed class PbftReplicaGrain :
     private bool _pumpQueued;
     private bool _fetching;
     private string? _fault;
+    private readonly ReplicaMetrics? _metrics;
+    private PbftReplicaGauges? _gauges;
 
-    /// <summary>Creates the grain; the runtime activates it.</summary>
-    public PbftReplicaGrain(IReplicaStore store, IPbftGroupDirectory directory, PbftReplicaOptions options, ILogger<PbftReplicaGrain> logger)
+    /// <summary>Creates the grain; the runtime activates it. <paramref name="metrics"/>, when given, are the silo's instruments it reports to.</summary>
+    public PbftReplicaGrain(IReplicaStore store, IPbftGroupDirectory directory, PbftReplicaOptions options, ILogger<PbftReplicaGrain> logger, ReplicaMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _directory = directory;
         _options = options;
@@ -86,6 +90,8 @@ public sealed class PbftReplicaGrain :
         _machine = _directory.CreateStateMachine(_key.Group);
         ReplicaDurableState stored = await _store.OpenReplicaAsync(_durableId, cancellationToken);
         _core = Restore(stored);
+        _gauges = _metrics?.RegisterPbft(_key.Group, (ulong)_key.Replica.Value);
+        _gauges?.Publish(_core);
         PbftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _core.View, _core.StableCheckpoint, new SequenceNumber(_snapshotSequence), _options.Byzantine);
 
         // A restored replica re-executes the batches it decided above its state (next Ready).
@@ -96,6 +102,12 @@ public sealed class PbftReplicaGrain :
     public override Task OnDeactivateAsync(CancellationToken cancellationToken)
     {
         _waiters.FailAll(Refusal(0, 0, "the replica is shutting down"));
+        if (_gauges is not null)
+        {
+            _metrics!.Unregister(_gauges);
+            _gauges = null;
+        }
+
         return Task.CompletedTask;
     }
 
@@ -172,6 +184,7 @@ public sealed class PbftReplicaGrain :
             return Answer(Refusal(client.Client, client.Timestamp, "too many clients are waiting on this replica"));
         }
 
+        _gauges?.RequestTaken();
         if (!_core.Submit(client))
         {
             // Already queued or relayed (a retry): the waiter registered above gets the reply. A bad
@@ -319,6 +332,11 @@ public sealed class PbftReplicaGrain :
                 return;
             }
         }
+
+        if (core is not null)
+        {
+            _gauges?.Publish(core);
+        }
     }
 
     private async Task<bool> TryPersistAsync(PbftReplica core, CancellationToken cancellationToken)
@@ -408,6 +426,7 @@ public sealed class PbftReplicaGrain :
             }
 
             byte[] result = Run(request.Operation.Span);
+            _gauges?.RequestExecuted();
             _clients.Record(request.Client, request.Timestamp, result, batch.Sequence.Value);
             _waiters.Complete(request.Client, request.Timestamp, Reply(request.Client, request.Timestamp, result), Pending(request.Client, request.Timestamp));
         }

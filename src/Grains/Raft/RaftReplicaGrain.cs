@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Synod.Consensus;
 using Synod.Consensus.Raft;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Interfaces.Streams;
 using Synod.Grains.Interfaces.Wire;
+using Synod.Grains.Telemetry;
 using Synod.Grains.Wire;
 using Synod.Runtime.Storage;
 
@@ -33,6 +35,11 @@ public sealed class RaftReplicaGrain :
     private readonly RaftReplicaOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly ReplicaMetrics? _metrics;
+    private RaftReplicaGauges? _gauges;
+
+    // Pending proposals that carry a span: while none does, nothing looks for one (issue 7).
+    private int _tracedProposals;
     private readonly Dictionary<ulong, PendingProposal> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _reads = [];
     private RaftReplicaKey _key;
@@ -54,10 +61,12 @@ public sealed class RaftReplicaGrain :
 
     /// <summary>
     /// Creates the grain; the runtime activates it. <paramref name="time"/> (the system's by
-    /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with.
+    /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with;
+    /// <paramref name="metrics"/>, when given, the silo's instruments this replica reports to.
     /// </summary>
-    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null)
+    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null, ReplicaMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _directory = directory;
         _options = options;
@@ -90,6 +99,8 @@ public sealed class RaftReplicaGrain :
         _node = Restore(stored);
         _snapshotIndex = stored.Snapshot?.Index ?? 0;
         _storedLastIndex = stored.LastIndex;
+        _gauges = _metrics?.Register(_key.Group, _key.Replica.Value);
+        _gauges?.Publish(_node);
         RaftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _node.Term, _node.LastPosition.Index, _node.CommitIndex);
     }
 
@@ -115,6 +126,11 @@ public sealed class RaftReplicaGrain :
         }
 
         FailAll(ReplicaAnswers.Unavailable("the replica is shutting down"));
+        if (_gauges is not null)
+        {
+            _metrics!.Unregister(_gauges);
+            _gauges = null;
+        }
     }
 
     /// <inheritdoc/>
@@ -140,10 +156,13 @@ public sealed class RaftReplicaGrain :
         }
         else
         {
+            // A recorded request's entries: the follower's persisting joins the leader's trace.
+            using Activity? span = item.TraceParent.Length > 0 ? StartRemoteSpan(item.TraceParent) : null;
             await StepAsync(() => _node.Step(decoded), cancellationToken);
             return;
         }
 
+        _gauges?.Rejected();
         RaftReplicaLog.BadMessage(_logger, _key.Group, _key.Replica, problem ?? "undecodable");
     }
 
@@ -212,7 +231,8 @@ public sealed class RaftReplicaGrain :
         }
 
         var answer = new TaskCompletionSource<ReplicaAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _proposals[result.Position.Index.Value] = new PendingProposal(result.Position.Term, answer);
+        _proposals[result.Position.Index.Value] = new PendingProposal(result.Position.Term, answer, _metrics is null ? 0 : Stopwatch.GetTimestamp(), StartProposeSpan(result.Position.Index.Value));
+        _gauges?.Proposed();
         QueuePump();
         return ValueTask.FromResult(answer.Task);
     }
@@ -315,6 +335,70 @@ public sealed class RaftReplicaGrain :
         }
 
         return Task.FromResult(reply);
+    }
+
+    // A span from acceptance to apply, child of the caller's (the gateway's call); null unless the
+    // caller is traced and someone records. It outlives this turn, so the turn's current span is
+    // put back as it was.
+    private Activity? StartProposeSpan(ulong index)
+    {
+        // Only a traced caller's proposal: internal proposals (sessions, the directory) start no trace.
+        Activity? current = Activity.Current;
+        if (current is null || !GrainTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        Activity? span = GrainTelemetry.Source.StartActivity(GrainTelemetry.ProposeSpan, ActivityKind.Internal);
+        if (span is null)
+        {
+            return null;
+        }
+
+        Activity.Current = current;
+        span.SetTag("synod.group", _key.Group);
+        span.SetTag("synod.replica", _key.Replica.Value);
+        span.SetTag("synod.raft.index", index);
+        _tracedProposals++;
+        return span;
+    }
+
+    private static Activity? StartRemoteSpan(string traceParent) =>
+        GrainTelemetry.Source.HasListeners() && ActivityContext.TryParse(traceParent, null, isRemote: true, out ActivityContext parent)
+            ? GrainTelemetry.Source.StartActivity(GrainTelemetry.AppendSpan, ActivityKind.Consumer, parent)
+            : null;
+
+    // The span of the first recorded proposal among these entries, if any proposal is recorded.
+    private Activity? TracedProposal(ImmutableArray<Entry> entries)
+    {
+        if (_tracedProposals == 0)
+        {
+            return null;
+        }
+
+        foreach (Entry entry in entries)
+        {
+            if (_proposals.TryGetValue(entry.Index.Value, out PendingProposal? pending) && pending.Span is not null)
+            {
+                return pending.Span;
+            }
+        }
+
+        return null;
+    }
+
+    private void EndSpan(PendingProposal pending, bool ok)
+    {
+        if (pending.Span is { } span)
+        {
+            _tracedProposals--;
+            if (!ok)
+            {
+                span.SetStatus(ActivityStatusCode.Error);
+            }
+
+            GrainTelemetry.StopDetached(span);
+        }
     }
 
     // The locks.proto contract: base + elapsed monotonic time since this leader's term began
@@ -465,6 +549,11 @@ public sealed class RaftReplicaGrain :
             }
         }
 
+        if (node is not null)
+        {
+            _gauges?.Publish(node);
+        }
+
         if (node is not null && node.IsQuiet == _ticking)
         {
             // A quiet core ignores ticks, so the timer need not queue them (issue 6).
@@ -475,17 +564,30 @@ public sealed class RaftReplicaGrain :
 
     private async Task<bool> TryPersistAsync(Ready ready, CancellationToken cancellationToken)
     {
+        if (!ready.Entries.IsEmpty && _metrics is { } metrics && metrics.ReadyEntries.Enabled)
+        {
+            metrics.ReadyEntries.Record(ready.Entries.Length, metrics.SiloTag, metrics.RaftTag);
+        }
+
+        // A recorded proposal's (leader) or a recorded append's (follower) persisting is a span,
+        // and the store links its group commit to it.
+        Activity? traced = TracedProposal(ready.Entries);
+        using Activity? span = traced is not null
+            ? GrainTelemetry.Source.StartActivity(GrainTelemetry.PersistSpan, ActivityKind.Internal, traced.Context)
+            : null;
+        ActivityContext trace = span?.Context ?? (Activity.Current is { OperationName: GrainTelemetry.AppendSpan } append ? append.Context : default);
         try
         {
             // Written in order, each awaited: a Ready with many large entries may exceed what one
             // store batch holds; nothing of it is sent before the last part is durable.
-            foreach (ReplicaWriteBatch batch in BatchesFor(ready))
+            foreach (ReplicaWriteBatch batch in BatchesFor(ready, trace))
             {
                 await _store.WriteAsync(batch, cancellationToken);
             }
         }
         catch (StorageException failure)
         {
+            span?.SetStatus(ActivityStatusCode.Error, failure.Message);
             // Nothing of this Ready may be sent or applied: the replica stops (fail-stop) and
             // restarts from what is durable when the silo reactivates it.
             Stop($"storage: {failure.Message}");
@@ -506,9 +608,9 @@ public sealed class RaftReplicaGrain :
         return true;
     }
 
-    private IEnumerable<ReplicaWriteBatch> BatchesFor(Ready ready)
+    private IEnumerable<ReplicaWriteBatch> BatchesFor(Ready ready, ActivityContext trace)
     {
-        ReplicaWriteBatch whole = BatchFor(ready);
+        ReplicaWriteBatch whole = BatchFor(ready, trace);
         if (whole.Records.Count <= _options.MaxRecordsPerWrite && whole.PayloadBytes <= _options.MaxBytesPerWrite)
         {
             yield return whole;
@@ -522,7 +624,7 @@ public sealed class RaftReplicaGrain :
         {
             if (part.Count > 0 && (part.Count >= _options.MaxRecordsPerWrite || bytes + record.Payload.Length > _options.MaxBytesPerWrite))
             {
-                yield return new ReplicaWriteBatch { Replica = whole.Replica, Snapshot = first ? whole.Snapshot : null, TruncateFrom = first ? whole.TruncateFrom : null, Records = part };
+                yield return new ReplicaWriteBatch { Replica = whole.Replica, Snapshot = first ? whole.Snapshot : null, TruncateFrom = first ? whole.TruncateFrom : null, Records = part, TraceContext = trace };
                 (part, bytes, first) = ([], 0, false);
             }
 
@@ -537,10 +639,11 @@ public sealed class RaftReplicaGrain :
             TruncateFrom = first ? whole.TruncateFrom : null,
             Records = part,
             Metadata = whole.Metadata,
+            TraceContext = trace,
         };
     }
 
-    private ReplicaWriteBatch BatchFor(Ready ready)
+    private ReplicaWriteBatch BatchFor(Ready ready, ActivityContext trace)
     {
         ReplicaSnapshot? snapshot = null;
         ulong? truncateFrom = null;
@@ -569,6 +672,7 @@ public sealed class RaftReplicaGrain :
             TruncateFrom = truncateFrom,
             Records = [.. ready.Entries.Select(DurableRaftState.ToRecord)],
             Metadata = ready.HardState is { } hard ? DurableRaftState.EncodeHardState(hard) : null,
+            TraceContext = trace,
         };
     }
 
@@ -578,7 +682,21 @@ public sealed class RaftReplicaGrain :
         {
             var peer = new RaftReplicaKey(_key.Group, message.To);
             IAsyncStream<RaftEnvelope> stream = Context.Streams.GetStream<RaftEnvelope>(new StreamId(RaftReplicaKey.StreamNamespace, peer.ToString()));
-            await stream.OnNextAsync(RaftWire.ToWire(_key.Group, message), cancellationToken);
+            RaftEnvelope envelope = RaftWire.ToWire(_key.Group, message);
+            if (message is AppendEntries { Entries.IsEmpty: false } append)
+            {
+                if (_metrics is { } metrics && metrics.AppendEntries.Enabled)
+                {
+                    metrics.AppendEntries.Record(append.Entries.Length, metrics.SiloTag, metrics.RaftTag);
+                }
+
+                if (TracedProposal(append.Entries) is { IdFormat: ActivityIdFormat.W3C } traced)
+                {
+                    envelope.TraceParent = traced.Id;
+                }
+            }
+
+            await stream.OnNextAsync(envelope, cancellationToken);
         }
     }
 
@@ -589,6 +707,7 @@ public sealed class RaftReplicaGrain :
             _machine!.Restore(snapshot.Data.Span);
         }
 
+        _gauges?.Applied(ready.CommittedEntries.Length);
         foreach (Entry entry in ready.CommittedEntries)
         {
             byte[]? result = null;
@@ -604,8 +723,15 @@ public sealed class RaftReplicaGrain :
             MaybeStartLeaderClock(entry, node);
             if (_proposals.Remove(entry.Index.Value, out PendingProposal? pending))
             {
-                pending.Answer.TrySetResult(pending.Term == entry.Term && result is not null
-                    ? ReplicaAnswers.Ok(entry.Index.Value, result)
+                bool ours = pending.Term == entry.Term && result is not null;
+                if (ours && pending.AcceptedTimestamp != 0 && _metrics!.CommitDuration.Enabled)
+                {
+                    _metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(pending.AcceptedTimestamp).TotalSeconds, _metrics.SiloTag, _metrics.RaftTag);
+                }
+
+                EndSpan(pending, ours);
+                pending.Answer.TrySetResult(ours
+                    ? ReplicaAnswers.Ok(entry.Index.Value, result!)
                     : ReplicaAnswers.UnknownOutcome("another leader's entry took this index", node.Leader));
             }
         }
@@ -685,6 +811,7 @@ public sealed class RaftReplicaGrain :
     {
         foreach (PendingProposal pending in _proposals.Values)
         {
+            EndSpan(pending, ok: false);
             pending.Answer.TrySetResult(answer);
         }
 

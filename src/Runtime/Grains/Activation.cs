@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Synod.Grains.Interfaces;
@@ -47,7 +48,7 @@ internal sealed class Activation
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await _mailbox.Writer.WriteAsync(new Turn(kind, work, completion), cancellationToken).ConfigureAwait(false);
+            await _mailbox.Writer.WriteAsync(new Turn(kind, work, completion, Activity.Current), cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException closed)
         {
@@ -107,6 +108,13 @@ internal sealed class Activation
             {
                 turn.Completion?.TrySetException(new GrainUnavailableException(Id, "its activation failed", broken));
                 continue;
+            }
+
+            // The loop's own context carries no span: a turn runs under its caller's, if any
+            // (the common untraced case touches nothing).
+            if (turn.Parent is not null || Activity.Current is not null)
+            {
+                Activity.Current = turn.Parent;
             }
 
             try

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -261,9 +262,23 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         ulong correlation = (ulong)Interlocked.Increment(ref _nextCorrelation);
         var answer = new TaskCompletionSource<TransportMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _calls[correlation] = answer;
+        // A span only while someone records (StartActivity is null otherwise and costs a check).
+        using Activity? span = RuntimeTelemetry.Source.StartActivity(RuntimeTelemetry.CallSpan, ActivityKind.Client);
         try
         {
             var message = new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
+            if (span is not null)
+            {
+                span.SetTag("synod.grain", message.Target);
+                span.SetTag("synod.request", requestType);
+                span.SetTag("synod.silo.target", silo.Value);
+            }
+
+            if ((span ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } traced)
+            {
+                message.TraceParent = traced.Id;
+            }
+
             if (!cluster.Transport.IsPeer(silo))
             {
                 throw new GrainCallException(grain, silo, "no silo of the cluster hosts it");
@@ -283,6 +298,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         }
         catch (TimeoutException timeout)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "timeout");
             throw new GrainCallException(grain, silo, $"no answer within {_options.CallTimeout.TotalSeconds:F0} s", timeout);
         }
         finally
@@ -442,6 +458,17 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
     private async Task ServeCallAsync(SiloId from, TransportMessage message)
     {
+        // Continues the caller's trace when it sent one and someone here records spans.
+        using Activity? span = message.TraceParent.Length > 0 && RuntimeTelemetry.Source.HasListeners()
+            && ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out ActivityContext parent)
+            ? RuntimeTelemetry.Source.StartActivity(RuntimeTelemetry.CallSpan, ActivityKind.Server, parent)
+            : null;
+        if (span is not null)
+        {
+            span.SetTag("synod.grain", message.Target);
+            span.SetTag("synod.silo.caller", from.Value);
+        }
+
         TransportMessage answer;
         try
         {
@@ -451,6 +478,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         catch (Exception error)
 #pragma warning restore CA1031
         {
+            span?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
             answer = new TransportMessage { Kind = RemoteKinds.Error, CorrelationId = message.CorrelationId, Payload = ByteString.CopyFromUtf8($"{error.GetType().Name}: {error.Message}") };
         }
 

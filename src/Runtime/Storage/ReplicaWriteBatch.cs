@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Synod.Runtime.Storage;
 
 /// <summary>
@@ -29,6 +31,12 @@ public sealed class ReplicaWriteBatch
 
     /// <summary>The replica's new metadata record (term, vote, commit hint…), or null to keep it.</summary>
     public ReadOnlyMemory<byte>? Metadata { get; init; }
+
+    /// <summary>
+    /// The span of the recorded request this batch persists (a sampled proposal), or default: the
+    /// store links its group commit's span to it, so a trace shows the fsync that made it durable.
+    /// </summary>
+    public ActivityContext TraceContext { get; init; }
 
     /// <summary>Total payload bytes in the batch, used for bounds.</summary>
     public long PayloadBytes

@@ -10,6 +10,8 @@ using Synod.Runtime.Grains;
 using Synod.Runtime.Transport;
 using Google.Protobuf;
 using Synod.Silo.Gateway;
+using Synod.Silo.Telemetry;
+using Synod.Grains.Telemetry;
 
 namespace Synod.Silo.Hosting;
 
@@ -39,6 +41,8 @@ public sealed class SiloHost : IAsyncDisposable
     private readonly Lock _adoptLock = new();
     private readonly List<Task> _retiring = [];
     private readonly CancellationTokenSource _stopping = new();
+    private ReplicaMetrics? _replicaMetrics;
+    private GatewayMetrics? _gatewayMetrics;
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
     /// <param name="options">The silo's options (configuration section <c>Synod:Silo</c>).</param>
@@ -63,6 +67,9 @@ public sealed class SiloHost : IAsyncDisposable
     /// <summary>The silo's id.</summary>
     public int Id => _options.Id;
 
+    /// <summary>The replicas' telemetry snapshots on this silo (what its <c>Synod</c> instruments read); null until started.</summary>
+    public ReplicaMetrics? ReplicaMetrics => _replicaMetrics;
+
     /// <summary>Opens storage, starts the transport and the runtime, activates this silo's replicas and serves HTTP.</summary>
     /// <exception cref="InvalidOperationException">The configuration is inconsistent, a port is in use, or the data file is held by another process.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -77,8 +84,9 @@ public sealed class SiloHost : IAsyncDisposable
         var directory = new KeyValueGroupDirectory(_layout);
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
-        var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>()));
-        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, _pbftOptions, store, _loggerFactory);
+        ReplicaMetrics metrics = _replicaMetrics = new ReplicaMetrics(_options.Id);
+        var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>(), metrics: metrics));
+        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, _pbftOptions, store, _loggerFactory, metrics);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
@@ -100,7 +108,8 @@ public sealed class SiloHost : IAsyncDisposable
             IsPbftGroup = group => pbft.SilosOf(group).Count > 0,
         };
         _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);
-        _http = BuildHttp(_gateway, _admin);
+        _gatewayMetrics = new GatewayMetrics(_options.Id);
+        _http = BuildHttp(new MeteredKeyValueGateway(_gateway, _gatewayMetrics), _admin);
         await StartOrExplainAsync(() => _http.StartAsync(cancellationToken), _options.HttpEndpoint).ConfigureAwait(false);
 
         // Not awaited here: the meta group needs a quorum of silos, which may start after this one.
@@ -268,6 +277,8 @@ public sealed class SiloHost : IAsyncDisposable
         }
 
         _gateway?.Dispose();
+        _gatewayMetrics?.Dispose();
+        _replicaMetrics?.Dispose();
         _stopping.Dispose();
     }
 

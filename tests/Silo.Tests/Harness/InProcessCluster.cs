@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Synod.Grains.Telemetry;
+using Synod.Silo.Hosting;
+
+namespace Synod.Silo.Tests.Harness;
+
+/// <summary>
+/// Three silos in this process on free loopback ports (one key-value group, kv-0, and the meta
+/// group, three replicas each), with their data under a temporary directory removed on dispose.
+/// </summary>
+internal sealed class InProcessCluster : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private InProcessCluster(string directory, SiloHost[] silos)
+    {
+        _directory = directory;
+        Silos = silos;
+    }
+
+    public IReadOnlyList<SiloHost> Silos { get; }
+
+    public IEnumerable<Uri> Gateways => Silos.Select(s => new Uri(s.HttpEndpoint));
+
+    public static async Task<InProcessCluster> StartAsync()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"telemetry-{Guid.NewGuid():N}");
+        List<SiloPeerOptions> peers = [.. Enumerable.Range(1, 3).Select(id => new SiloPeerOptions
+        {
+            Id = id,
+            TransportEndpoint = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePort()}"),
+            HttpEndpoint = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort()}"),
+        })];
+        var silos = new List<SiloHost>();
+        try
+        {
+            foreach (SiloPeerOptions peer in peers)
+            {
+                var silo = new SiloHost(
+                    new SiloOptions
+                    {
+                        Id = peer.Id,
+                        ClusterKey = DevCluster.Key,
+                        TransportEndpoint = peer.TransportEndpoint,
+                        HttpEndpoint = peer.HttpEndpoint,
+                        DataDirectory = directory,
+                        KeyValueGroups = 1,
+                        AutoRebalance = false,
+                        Silos = peers,
+                    },
+                    NullLoggerFactory.Instance);
+                silos.Add(silo);
+                await silo.StartAsync(CancellationToken.None);
+            }
+        }
+        catch
+        {
+            await new InProcessCluster(directory, [.. silos]).DisposeAsync();
+            throw;
+        }
+
+        return new InProcessCluster(directory, [.. silos]);
+    }
+
+    /// <summary>Every registered Raft replica snapshot of <paramref name="group"/>, over the three silos.</summary>
+    public IEnumerable<RaftReplicaGauges> Replicas(string group) =>
+        Silos.SelectMany(s => s.ReplicaMetrics!.RaftReplicas).Where(g => g.Group == group);
+
+    /// <summary>The silo whose replica of <paramref name="group"/> leads, once exactly one does.</summary>
+    public async Task<SiloHost> LeaderSiloAsync(string group)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            SiloHost[] leading = [.. Silos.Where(s => s.ReplicaMetrics!.RaftReplicas.Any(g => g.Group == group && g.IsLeader == 1))];
+            if (leading.Length == 1)
+            {
+                return leading[0];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"group {group} has {leading.Length} leaders after 20 s");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (SiloHost silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a closing handle: the temporary directory is left behind.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
