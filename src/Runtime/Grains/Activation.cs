@@ -18,6 +18,8 @@ internal sealed class Activation
     private readonly CancellationToken _stopping;
     private readonly Task _loop;
     private int _tickQueued;
+    private readonly Lock _deactivating = new();
+    private Task? _deactivation;
 
     public Activation(Grain grain, IGrainContext context, int mailboxCapacity, ILogger logger, RuntimeCounters counters, CancellationToken stopping)
     {
@@ -90,8 +92,19 @@ internal sealed class Activation
         }
     }
 
-    /// <summary>Runs what is queued, then the grain's deactivation turn, and stops.</summary>
-    public async Task DeactivateAsync()
+    /// <summary>
+    /// Runs what is queued, then the grain's deactivation turn, and stops. Idempotent: a second
+    /// caller (a grain retiring itself while the silo shuts down) awaits the same deactivation.
+    /// </summary>
+    public Task DeactivateAsync()
+    {
+        lock (_deactivating)
+        {
+            return _deactivation ??= RunDeactivationAsync();
+        }
+    }
+
+    private async Task RunDeactivationAsync()
     {
         // Waits for room: the deactivation turn must not be lost to a full mailbox.
         await _mailbox.Writer.WriteAsync(new Turn(TurnKind.Deactivate, Grain.OnDeactivateAsync, null)).ConfigureAwait(false);

@@ -311,6 +311,10 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     /// Removes the grain's activation so the next message creates a new one, and lets the old one
     /// run what it has queued and its deactivation turn in the background (awaited on dispose).
     /// </summary>
+    /// <summary>The grain's live activation here, if any (for tests).</summary>
+    internal Activation? ActivationOf(GrainId id) =>
+        _activations.TryGetValue(id, out Lazy<Activation>? lazy) && lazy.IsValueCreated ? lazy.Value : null;
+
     internal void Retire(GrainId id)
     {
         if (TryRemoveActivation(id, out Activation? activation))

@@ -61,6 +61,20 @@ public sealed class QuietAndCoalescingTests
         Assert.Equal(1, time.LivePeriodicTimers);
     }
 
+    [Fact]
+    public async Task An_activation_deactivated_twice_at_once_runs_its_deactivation_turn_once_and_both_callers_finish()
+    {
+        // Proves DeactivateAsync is idempotent: a grain retiring itself while the silo shuts down (two deactivations racing) no longer throws ChannelClosedException from the second, and the grain's OnDeactivateAsync runs once.
+        await using var runtime = new SiloRuntime(new GrainTypeRegistry().Add("counter", _ => new CounterGrain()), new RuntimeOptions());
+        var grain = (CounterGrain)runtime.GetOrActivate(GrainId.Create("counter", "twice"));
+        runtime.Start();
+        Activation activation = runtime.ActivationOf(grain.Id)!;
+
+        await Task.WhenAll(Task.Run(activation.DeactivateAsync), Task.Run(activation.DeactivateAsync), activation.DeactivateAsync());
+
+        Assert.Equal(1, grain.Deactivations);
+    }
+
     // The system clock, counting the periodic timers created and not yet disposed.
     private sealed class TimerCountingTimeProvider : TimeProvider
     {
