@@ -6,6 +6,7 @@ using Synod.Grains.Interfaces;
 using Synod.Grains.Interfaces.Streams;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Wire;
+using Synod.Grains.StatusBoard;
 using Synod.Runtime.Storage;
 
 namespace Synod.Grains.Raft;
@@ -33,6 +34,8 @@ public sealed class RaftReplicaGrain :
     private readonly RaftReplicaOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly ReplicaStatusBoard? _board;
+    private RaftStatusPublisher? _publisher;
     private readonly Dictionary<ulong, PendingProposal> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _reads = [];
     private RaftReplicaKey _key;
@@ -54,10 +57,12 @@ public sealed class RaftReplicaGrain :
 
     /// <summary>
     /// Creates the grain; the runtime activates it. <paramref name="time"/> (the system's by
-    /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with.
+    /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with;
+    /// <paramref name="board"/>, when given, receives the replica's status snapshots (the dashboard's).
     /// </summary>
-    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null)
+    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null, ReplicaStatusBoard? board = null)
     {
+        _board = board;
         _store = store;
         _directory = directory;
         _options = options;
@@ -91,6 +96,8 @@ public sealed class RaftReplicaGrain :
         _snapshotIndex = stored.Snapshot?.Index ?? 0;
         _storedLastIndex = stored.LastIndex;
         RaftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _node.Term, _node.LastPosition.Index, _node.CommitIndex);
+        _publisher = _board is null ? null : new RaftStatusPublisher(_board, Id.Key, _key.Group, _key.Replica.Value);
+        _publisher?.MaybePublish(_node, _fault);
     }
 
     /// <inheritdoc/>
@@ -115,6 +122,7 @@ public sealed class RaftReplicaGrain :
         }
 
         FailAll(ReplicaAnswers.Unavailable("the replica is shutting down"));
+        _publisher?.Remove();
     }
 
     /// <inheritdoc/>
@@ -471,6 +479,11 @@ public sealed class RaftReplicaGrain :
             _ticking = !node.IsQuiet;
             Context.SetTicking(_ticking);
         }
+
+        if (node is not null)
+        {
+            _publisher?.MaybePublish(node, _fault);
+        }
     }
 
     private async Task<bool> TryPersistAsync(Ready ready, CancellationToken cancellationToken)
@@ -675,6 +688,10 @@ public sealed class RaftReplicaGrain :
         _fault = reason;
         RaftReplicaLog.Stopped(_logger, _key.Group, _key.Replica, reason);
         FailAll(ReplicaAnswers.Unavailable(reason));
+        if (_node is { } node)
+        {
+            _publisher?.MaybePublish(node, reason);
+        }
 
         // This instance serves nothing more; the next message reactivates the replica from what is
         // durable (reopening it also lifts the store's fence), as a restarted process would.
