@@ -31,6 +31,9 @@ RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptio
 
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 var hosts = new List<SiloHost>();
+
+// The dev cluster's silos share this process, so its dashboard has a fault panel (issue 7).
+Synod.Silo.Dashboard.DevClusterControl? devCluster = configFile is null ? new(options => new SiloHost(options, loggerFactory, raft)) : null;
 using var stopping = new CancellationTokenSource();
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
 using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
@@ -38,7 +41,7 @@ try
 {
     foreach (SiloOptions options in silos)
     {
-        var host = new SiloHost(options, loggerFactory, raft);
+        SiloHost host = devCluster?.Create(options) ?? new SiloHost(options, loggerFactory, raft);
         hosts.Add(host);
         await host.StartAsync(stopping.Token);
         Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");
@@ -58,7 +61,13 @@ catch (Exception error) when (error is InvalidOperationException or System.Compo
 finally
 {
     Console.WriteLine("stopping: handing off leadership and flushing storage...");
-    foreach (SiloHost host in hosts)
+    if (devCluster is not null)
+    {
+        await devCluster.StopAllAsync();
+        devCluster.Dispose();
+    }
+
+    foreach (SiloHost host in hosts.Where(_ => devCluster is null))
     {
         await host.DisposeAsync();
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Pbft;
+using Synod.Grains.StatusBoard;
 using Synod.Persistence.AdoNet;
 using Synod.Runtime.Grains;
 using Synod.Silo.Http;
@@ -12,11 +13,12 @@ namespace Synod.Silo.Hosting;
 internal static class PbftHosting
 {
     /// <summary>Registers the PBFT replica grain type; returns the PBFT groups (configured and from the directory).</summary>
-    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory)
+    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, AdoNetReplicaStore store, ILoggerFactory loggerFactory, ReplicaStatusBoard? board = null)
     {
         PbftGroupHosting group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"), layout);
         var pbft = new PbftReplicaOptions { Byzantine = ParseByzantine(options.Byzantine) };
-        registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>()));
+        registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>(), board));
+        group.ReplicaOptions = pbft;
         return group;
     }
 
