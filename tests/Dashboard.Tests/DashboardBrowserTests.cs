@@ -11,7 +11,8 @@ public sealed class DashboardBrowserTests(DashboardCluster cluster, ITestOutputH
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard");
 
     /// <summary>
-    /// Proves the page lists every silo (up) and every group of the directory with a leader, and,
+    /// Proves the page lists every silo (up) and every group of the directory with a leader, charts
+    /// the writes sent through a gateway, and,
     /// without a reload, shows the silo down and the group led elsewhere after the SIGKILL of the
     /// silo leading one of its groups; the group's page then shows the election on its timeline.
     /// </summary>
@@ -35,6 +36,15 @@ public sealed class DashboardBrowserTests(DashboardCluster cluster, ITestOutputH
             $"() => {names}.every(g => {{ const row = document.querySelector(`tr[data-group=\"${{g}}\"] td[data-col=leader]`); return row && row.dataset.leaderSilo !== ''; }})",
             null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         Assert.Equal(groups.Count, await page.Locator("#groups-table tbody tr").CountAsync());
+
+        // Writes through silo 1's gateway appear on the throughput chart (its latency histogram).
+        for (int i = 0; i < 40; i++)
+        {
+            using var value = new StringContent(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            (await cluster.Http.PutAsync(new Uri(cluster.Url(1, $"/v1/kv/dashboard-{i}")), value)).EnsureSuccessStatusCode();
+        }
+
+        await page.WaitForFunctionAsync("() => charts.throughput.data.datasets[0].data.some(v => v > 0)", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
         await ShotAsync(page, "1-all-up.png");
 
         // A key-value group led by silo 2 or 3, so the page's own silo survives the kill.

@@ -20,12 +20,13 @@ public sealed class ReplicaStatusBoard
     /// <summary>How often a watched replica refreshes a snapshot that did not change in kind.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly ConcurrentDictionary<string, ReplicaStatusSnapshot> _replicas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ReplicaStatusSnapshot Snapshot, long Version)> _replicas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _leaderChanges = new(StringComparer.Ordinal);
     private readonly Queue<ReplicaStatusEvent> _events = new();
     private readonly Lock _eventsLock = new();
     private readonly TimeProvider _time;
     private long _nextEvent = 1;
+    private long _version;
     private int _watchers;
     private long _watchedUntil;
 
@@ -65,14 +66,32 @@ public sealed class ReplicaStatusBoard
         IsWatched && _time.GetElapsedTime(lastTimestamp) >= RefreshInterval;
 
     /// <summary>Replaces a replica's snapshot.</summary>
-    public void Publish(string replicaKey, ReplicaStatusSnapshot snapshot) => _replicas[replicaKey] = snapshot;
+    public void Publish(string replicaKey, ReplicaStatusSnapshot snapshot) => _replicas[replicaKey] = (snapshot, Interlocked.Increment(ref _version));
 
     /// <summary>Forgets a replica (deactivated).</summary>
-    public void Remove(string replicaKey) => _replicas.TryRemove(replicaKey, out _);
+    public void Remove(string replicaKey)
+    {
+        if (_replicas.TryRemove(replicaKey, out _))
+        {
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    /// <summary>Replicas on the board now.</summary>
+    public int Count => _replicas.Count;
 
     /// <summary>Every replica's latest snapshot, ordered by group then replica.</summary>
-    public IReadOnlyList<ReplicaStatusSnapshot> Snapshots() =>
-        [.. _replicas.Values.OrderBy(s => s.Group, StringComparer.Ordinal).ThenBy(s => s.Replica)];
+    public IReadOnlyList<ReplicaStatusSnapshot> Snapshots() => SnapshotsAfter(0, out _);
+
+    /// <summary>
+    /// The snapshots published after board version <paramref name="version"/> (all for 0), ordered by
+    /// group then replica; <paramref name="current"/> is the version to ask from next time.
+    /// </summary>
+    public IReadOnlyList<ReplicaStatusSnapshot> SnapshotsAfter(long version, out long current)
+    {
+        current = Interlocked.Read(ref _version);
+        return [.. _replicas.Values.Where(v => v.Version > version).Select(v => v.Snapshot).OrderBy(s => s.Group, StringComparer.Ordinal).ThenBy(s => s.Replica)];
+    }
 
     /// <summary>Leaders elected (Raft) or views entered (PBFT) per group, as counted by this silo's replicas since it started.</summary>
     public IReadOnlyDictionary<string, long> LeaderChanges() => _leaderChanges.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

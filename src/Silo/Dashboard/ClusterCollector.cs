@@ -8,7 +8,7 @@ namespace Synod.Silo.Dashboard;
 /// shows over time: the merged latency histogram per second, the cluster's recent events and each
 /// group's recent commit indexes. Only the hub's loop calls it, one collection at a time.
 /// </summary>
-internal sealed class ClusterCollector(int self, Func<long, long, LocalReport> localReport, HttpClient http)
+internal sealed class ClusterCollector(int self, Func<long, long, long, LocalReport> localReport, HttpClient http)
 {
     /// <summary>Seconds of latency points an overview carries.</summary>
     public const int SeriesSeconds = 180;
@@ -19,7 +19,11 @@ internal sealed class ClusterCollector(int self, Func<long, long, LocalReport> l
     /// <summary>Collections of commit history kept per group.</summary>
     public const int CommitSamples = 60;
 
-    private readonly Dictionary<int, (long Event, long Second, bool Up)> _cursors = [];
+    private readonly Dictionary<int, (long Event, long Second, long Version)> _cursors = [];
+
+    // Per silo, its replicas' snapshots so far: a report carries only those that changed.
+    private readonly Dictionary<int, Dictionary<(string, ulong), ReplicaStatusSnapshot>> _replicas = [];
+    private readonly Lock _commitsLock = new();
     private readonly SortedDictionary<long, long[]> _latency = [];
     private readonly List<ReplicaStatusEvent> _events = [];
     private readonly Dictionary<string, Queue<long[]>> _commits = new(StringComparer.Ordinal);
@@ -27,15 +31,19 @@ internal sealed class ClusterCollector(int self, Func<long, long, LocalReport> l
     public async Task<IReadOnlyList<SiloPoll>> PollAsync(IReadOnlyList<(int Silo, string HttpEndpoint)> silos, CancellationToken cancellationToken)
     {
         SiloPoll[] polls = await Task.WhenAll(silos.Select(s => PollOneAsync(s.Silo, s.HttpEndpoint, cancellationToken))).ConfigureAwait(false);
-        foreach (SiloPoll poll in polls)
+        for (int i = 0; i < polls.Length; i++)
         {
-            (long lastEvent, long lastSecond, bool _) = _cursors.GetValueOrDefault(poll.Silo);
+            SiloPoll poll = polls[i];
+            (long lastEvent, long lastSecond, long _) = _cursors.GetValueOrDefault(poll.Silo);
             if (poll.Report is not { } report)
             {
                 // Down: its next report starts from scratch (a restarted silo numbers its events anew).
-                _cursors[poll.Silo] = (0, 0, false);
+                _cursors[poll.Silo] = (0, 0, 0);
+                _replicas.Remove(poll.Silo);
                 continue;
             }
+
+            polls[i] = poll with { Report = report with { Replicas = Merge(poll.Silo, report) } };
 
             foreach (LatencySecond second in report.Latency.Where(l => l.Counts.Length == RequestLatencyRecorder.Buckets))
             {
@@ -47,7 +55,9 @@ internal sealed class ClusterCollector(int self, Func<long, long, LocalReport> l
             }
 
             _events.AddRange(report.Events);
-            _cursors[poll.Silo] = (report.Events.Count > 0 ? report.Events[^1].Sequence : lastEvent, report.Latency.Count > 0 ? report.Latency[^1].Second : lastSecond, true);
+            // A replica count that differs from what is held means one was removed: ask for all again.
+            long version = _replicas[poll.Silo].Count == report.ReplicaCount ? report.BoardVersion : 0;
+            _cursors[poll.Silo] = (report.Events.Count > 0 ? report.Events[^1].Sequence : lastEvent, report.Latency.Count > 0 ? report.Latency[^1].Second : lastSecond, version);
         }
 
         Trim();
@@ -75,40 +85,62 @@ internal sealed class ClusterCollector(int self, Func<long, long, LocalReport> l
 
     public IReadOnlyList<ReplicaStatusEvent> Events => [.. _events];
 
-    /// <summary>Adds each group's leader commit index at <paramref name="second"/>; returns the history.</summary>
-    public IReadOnlyDictionary<string, long[][]> RecordCommits(IReadOnlyList<GroupView> groups, long second)
+    /// <summary>Adds each group's leader commit index at <paramref name="second"/>.</summary>
+    public void RecordCommits(IReadOnlyList<GroupView> groups, long second)
     {
-        var history = new Dictionary<string, long[][]>(StringComparer.Ordinal);
-        foreach (GroupView group in groups)
+        lock (_commitsLock)
         {
-            if (!_commits.TryGetValue(group.Group, out Queue<long[]>? samples))
+            foreach (GroupView group in groups)
             {
-                _commits[group.Group] = samples = new Queue<long[]>(CommitSamples + 1);
-            }
+                if (!_commits.TryGetValue(group.Group, out Queue<long[]>? samples))
+                {
+                    _commits[group.Group] = samples = new Queue<long[]>(CommitSamples + 1);
+                }
 
-            samples.Enqueue([second, (long)group.Commit]);
-            while (samples.Count > CommitSamples)
-            {
-                samples.Dequeue();
+                samples.Enqueue([second, (long)group.Commit]);
+                while (samples.Count > CommitSamples)
+                {
+                    samples.Dequeue();
+                }
             }
+        }
+    }
 
-            history[group.Group] = [.. samples];
+    /// <summary>A copy of one group's recent (second, commit) samples, oldest first.</summary>
+    public IReadOnlyList<long[]> CommitHistory(string group)
+    {
+        lock (_commitsLock)
+        {
+            return _commits.TryGetValue(group, out Queue<long[]>? samples) ? [.. samples] : [];
+        }
+    }
+
+    private IReadOnlyList<ReplicaStatusSnapshot> Merge(int silo, LocalReport report)
+    {
+        if (!_replicas.TryGetValue(silo, out Dictionary<(string, ulong), ReplicaStatusSnapshot>? held) || _cursors.GetValueOrDefault(silo).Version == 0)
+        {
+            _replicas[silo] = held = [];
         }
 
-        return history;
+        foreach (ReplicaStatusSnapshot snapshot in report.Replicas)
+        {
+            held[(snapshot.Group, snapshot.Replica)] = snapshot;
+        }
+
+        return [.. held.Values];
     }
 
     private async Task<SiloPoll> PollOneAsync(int silo, string endpoint, CancellationToken cancellationToken)
     {
-        (long lastEvent, long lastSecond, bool _) = _cursors.GetValueOrDefault(silo);
+        (long lastEvent, long lastSecond, long version) = _cursors.GetValueOrDefault(silo);
         if (silo == self)
         {
-            return new SiloPoll(silo, endpoint, localReport(lastEvent, lastSecond), null);
+            return new SiloPoll(silo, endpoint, localReport(lastEvent, lastSecond, version), null);
         }
 
         try
         {
-            Uri uri = new($"{endpoint.TrimEnd('/')}/dashboard/local?events={lastEvent}&latency={lastSecond}");
+            Uri uri = new($"{endpoint.TrimEnd('/')}/dashboard/local?events={lastEvent}&latency={lastSecond}&version={version}");
             LocalReport? report = await http.GetFromJsonAsync(uri, DashboardJsonContext.Default.LocalReport, cancellationToken).ConfigureAwait(false);
             return new SiloPoll(silo, endpoint, report, report is null ? "empty answer" : null);
         }

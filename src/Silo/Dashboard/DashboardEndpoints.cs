@@ -24,8 +24,8 @@ internal static class DashboardEndpoints
         app.MapGet("/dashboard", () => Asset("index.html"));
         app.MapGet("/dashboard/assets/{name}", (string name) => Asset(name));
         app.MapGet("/dashboard/events", (HttpContext context) => StreamAsync(context, hub));
-        app.MapGet("/dashboard/local", (long? events, long? latency) =>
-            Results.Json(hub.Report(events ?? 0, latency ?? 0), DashboardJsonContext.Default.LocalReport));
+        app.MapGet("/dashboard/local", (long? events, long? latency, long? version) =>
+            Results.Json(hub.Report(events ?? 0, latency ?? 0, version ?? 0), DashboardJsonContext.Default.LocalReport));
         app.MapGet("/dashboard/api/stats", () => Results.Json(hub.Stats(), DashboardJsonContext.Default.DashboardStats));
         app.MapGet("/dashboard/api/overview", async (CancellationToken cancellationToken) =>
             Results.Bytes((await hub.CurrentAsync(cancellationToken).ConfigureAwait(false)).OverviewJson, "application/json"));
@@ -46,7 +46,7 @@ internal static class DashboardEndpoints
             var page = new GroupPage(
                 view,
                 [.. snapshot.Events.Where(e => e.Group == group).Reverse().Take(100)],
-                snapshot.CommitHistory.GetValueOrDefault(group) ?? []);
+                snapshot.CommitHistory(group));
             return Results.Json(page, DashboardJsonContext.Default.GroupPage);
         });
         app.MapPost("/dashboard/api/faults", (Delegate)((HttpContext context) => FaultAsync(context, hub, logger)));

@@ -63,11 +63,11 @@ internal sealed class DashboardHub : IAsyncDisposable
     public DashboardStats Stats() => new(Interlocked.Read(ref _collections), Interlocked.Read(ref _localReports), Volatile.Read(ref _clients), _running, _board.IsWatched);
 
     /// <summary>This silo's report for a peer's dashboard; the poll keeps this silo's replicas refreshing for a while.</summary>
-    public LocalReport Report(long afterEvent, long afterSecond)
+    public LocalReport Report(long afterEvent, long afterSecond, long afterVersion)
     {
         _board.WatchFor(PeerWatchLease);
         Interlocked.Increment(ref _localReports);
-        return BuildReport(afterEvent, afterSecond);
+        return BuildReport(afterEvent, afterSecond, afterVersion);
     }
 
     /// <summary>Registers an event-stream client; the loop runs until the last one disposes its handle.</summary>
@@ -199,7 +199,8 @@ internal sealed class DashboardHub : IAsyncDisposable
         var overview = new DashboardOverview(_silo, nowMs, Interlocked.Increment(ref _tick), DevCluster is not null, silos, totals, series, DevCluster?.Describe() ?? []);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(overview, DashboardJsonContext.Default.DashboardOverview);
         IReadOnlyList<ReplicaStatusEvent> events = [.. _collector.Events.OrderBy(e => e.AtMs)];
-        return new ClusterSnapshot(overview, json, groups, events, _collector.RecordCommits(groups, nowSecond));
+        _collector.RecordCommits(groups, nowSecond);
+        return new ClusterSnapshot(overview, json, groups, events, _collector.CommitHistory);
     }
 
     private List<PlacedGroup> Placements(ClusterLayout layout)
@@ -219,14 +220,15 @@ internal sealed class DashboardHub : IAsyncDisposable
         return placements;
     }
 
-    private LocalReport ReportForSelf(long afterEvent, long afterSecond) => BuildReport(afterEvent, afterSecond);
+    private LocalReport ReportForSelf(long afterEvent, long afterSecond, long afterVersion) => BuildReport(afterEvent, afterSecond, afterVersion);
 
-    private LocalReport BuildReport(long afterEvent, long afterSecond)
+    private LocalReport BuildReport(long afterEvent, long afterSecond, long afterVersion)
     {
         (double cpu, long workingSet, long heap) = _sampler.Sample();
+        IReadOnlyList<ReplicaStatusSnapshot> replicas = _board.SnapshotsAfter(afterVersion, out long version);
         return new LocalReport(
             _silo, _board.NowMs, cpu, workingSet, heap, ThreadPool.ThreadCount, DevCluster is not null,
-            _board.Snapshots(), _board.EventsAfter(afterEvent), _board.LeaderChanges(), _latencies.CompletedAfter(afterSecond));
+            replicas, version, _board.Count, _board.EventsAfter(afterEvent), _board.LeaderChanges(), _latencies.CompletedAfter(afterSecond));
     }
 
     private void Disconnect()

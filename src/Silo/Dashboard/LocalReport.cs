@@ -14,7 +14,9 @@ namespace Synod.Silo.Dashboard;
 /// <param name="ManagedHeapBytes">Bytes of the managed heap in use.</param>
 /// <param name="PoolThreads">Threads of the process's thread pool.</param>
 /// <param name="SharedProcess">Whether several silos share the process (the dev cluster): then CPU and memory are the process's, not one silo's.</param>
-/// <param name="Replicas">The replicas this silo hosts.</param>
+/// <param name="Replicas">The replicas this silo hosts whose snapshot changed after the version the caller asked from (all for 0).</param>
+/// <param name="BoardVersion">The board's version: what to ask from next time.</param>
+/// <param name="ReplicaCount">Replicas on the board: a caller holding another number asks for all again.</param>
 /// <param name="Events">Board events after the sequence the caller asked from.</param>
 /// <param name="LeaderChanges">Leaders elected or views entered per group, as counted by this silo's replicas.</param>
 /// <param name="Latency">Completed seconds of gateway latencies after the second the caller asked from.</param>
@@ -27,6 +29,8 @@ public sealed record LocalReport(
     int PoolThreads,
     bool SharedProcess,
     IReadOnlyList<ReplicaStatusSnapshot> Replicas,
+    long BoardVersion,
+    int ReplicaCount,
     IReadOnlyList<ReplicaStatusEvent> Events,
     IReadOnlyDictionary<string, long> LeaderChanges,
     IReadOnlyList<LatencySecond> Latency);
