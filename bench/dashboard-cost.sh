@@ -59,4 +59,4 @@ for i in 0 1 2; do
   awk -v s=$((i + 1)) -v a="${idle[$i]}" -v b="${open[$i]}" 'BEGIN {printf "silo %d: idle %.2f%%, dashboard open %.2f%%, extra %+.2f%% of one core\n", s, a, b, b - a}'
 done
 echo "events received: $events ($bytes bytes, $((bytes / (events > 0 ? events : 1))) bytes per event)"
-curl -s http://127.0.0.1:18081/dashboard/api/stats; echo
+for id in 1 2 3; do echo "silo $id: $(curl -s http://127.0.0.1:$((18080 + id))/dashboard/api/stats)"; done

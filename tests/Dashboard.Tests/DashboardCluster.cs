@@ -91,4 +91,4 @@ public sealed class DashboardCluster : IAsyncLifetime
 }
 
 /// <summary>The silo's <c>/dashboard/api/stats</c>.</summary>
-public sealed record DashboardStatsView(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched);
+public sealed record DashboardStatsView(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched, long CollectionMicros, long LocalReportMicros);

@@ -12,6 +12,7 @@ internal sealed class PbftStatusPublisher(ReplicaStatusBoard board, string repli
 {
     private ReplicaStatusSnapshot? _published;
     private long _publishedAt;
+    private long _views;
 
     public void MaybePublish(PbftReplica core, string? fault, string byzantine)
     {
@@ -28,6 +29,7 @@ internal sealed class PbftStatusPublisher(ReplicaStatusBoard board, string repli
 
         if (_published is not null && core.View.Value > _published.Term)
         {
+            _views++;
             board.Record(group, (ulong)replica, "view", core.View.Value, string.Create(CultureInfo.InvariantCulture, $"replica {replica} entered view {core.View.Value} (primary {primary})"));
         }
 
@@ -39,7 +41,7 @@ internal sealed class PbftStatusPublisher(ReplicaStatusBoard board, string repli
         ulong executed = core.LastExecuted.Value;
         _published = new ReplicaStatusSnapshot(
             group, (ulong)replica, "pbft", role, core.View.Value, (ulong)primary, executed, executed, executed, 0, replicaCount,
-            false, fault is not null, byzantine, board.NowMs);
+            false, fault is not null, byzantine, _views, board.NowMs);
         _publishedAt = board.Timestamp;
         board.Publish(replicaKey, _published);
     }

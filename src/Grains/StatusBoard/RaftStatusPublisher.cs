@@ -14,6 +14,7 @@ internal sealed class RaftStatusPublisher(ReplicaStatusBoard board, string repli
     private ReplicaStatusSnapshot? _published;
     private Membership? _membership;
     private long _publishedAt;
+    private long _elections;
 
     public void MaybePublish(RaftNode node, string? fault)
     {
@@ -32,6 +33,7 @@ internal sealed class RaftStatusPublisher(ReplicaStatusBoard board, string repli
 
         if (role == "Leader" && _published?.Role != "Leader")
         {
+            _elections++;
             board.Record(group, replica, "leader", node.Term.Value, string.Create(CultureInfo.InvariantCulture, $"replica {replica} became leader at term {node.Term.Value}"));
         }
 
@@ -50,7 +52,7 @@ internal sealed class RaftStatusPublisher(ReplicaStatusBoard board, string repli
         _published = new ReplicaStatusSnapshot(
             group, replica, "raft", role, node.Term.Value, node.Leader.Value, node.CommitIndex.Value, node.AppliedIndex.Value,
             node.LastPosition.Index.Value, node.Role == RaftRole.Leader ? SlowestFollowerLag(node) : 0, node.Membership.Voters.Length,
-            node.IsQuiet, fault is not null, "", board.NowMs);
+            node.IsQuiet, fault is not null, "", _elections, board.NowMs);
         _publishedAt = board.Timestamp;
         board.Publish(replicaKey, _published);
     }

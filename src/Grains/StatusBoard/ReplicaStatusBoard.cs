@@ -21,7 +21,6 @@ public sealed class ReplicaStatusBoard
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, (ReplicaStatusSnapshot Snapshot, long Version)> _replicas = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _leaderChanges = new(StringComparer.Ordinal);
     private readonly Queue<ReplicaStatusEvent> _events = new();
     private readonly Lock _eventsLock = new();
     private readonly TimeProvider _time;
@@ -93,17 +92,9 @@ public sealed class ReplicaStatusBoard
         return [.. _replicas.Values.Where(v => v.Version > version).Select(v => v.Snapshot).OrderBy(s => s.Group, StringComparer.Ordinal).ThenBy(s => s.Replica)];
     }
 
-    /// <summary>Leaders elected (Raft) or views entered (PBFT) per group, as counted by this silo's replicas since it started.</summary>
-    public IReadOnlyDictionary<string, long> LeaderChanges() => _leaderChanges.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-
-    /// <summary>Logs an event; a <c>leader</c> or <c>view</c> event also counts as a leader change of its group.</summary>
+    /// <summary>Logs an event.</summary>
     public void Record(string group, ulong replica, string kind, ulong term, string detail)
     {
-        if (kind is "leader" or "view")
-        {
-            _leaderChanges.AddOrUpdate(group, 1, (_, count) => count + 1);
-        }
-
         lock (_eventsLock)
         {
             _events.Enqueue(new ReplicaStatusEvent(_nextEvent++, NowMs, group, replica, kind, term, detail));

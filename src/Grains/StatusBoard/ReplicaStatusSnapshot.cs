@@ -19,6 +19,7 @@ namespace Synod.Grains.StatusBoard;
 /// <param name="Quiet">Whether the replica is quiet (issue 6: an idle group is not ticked).</param>
 /// <param name="Faulted">Whether the replica stopped on a fault.</param>
 /// <param name="Byzantine">The PBFT Byzantine mode it runs, empty when honest.</param>
+/// <param name="LeaderChanges">Raft: times this replica became leader; PBFT: views this replica entered — since it was activated.</param>
 /// <param name="PublishedAtMs">Unix time, in milliseconds, of the snapshot.</param>
 public sealed record ReplicaStatusSnapshot(
     string Group,
@@ -35,4 +36,5 @@ public sealed record ReplicaStatusSnapshot(
     bool Quiet,
     bool Faulted,
     string Byzantine,
+    long LeaderChanges,
     long PublishedAtMs);

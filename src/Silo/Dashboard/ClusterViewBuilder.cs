@@ -15,30 +15,21 @@ internal static class ClusterViewBuilder
     public static IReadOnlyList<GroupView> Groups(IReadOnlyList<PlacedGroup> placements, IReadOnlyList<SiloPoll> polls)
     {
         var snapshots = new Dictionary<(string, ulong), ReplicaStatusSnapshot>();
-        var changes = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (LocalReport report in polls.Where(p => p.Report is not null).Select(p => p.Report!))
         {
             foreach (ReplicaStatusSnapshot snapshot in report.Replicas)
             {
                 snapshots[(snapshot.Group, snapshot.Replica)] = snapshot;
             }
-
-            foreach ((string group, long count) in report.LeaderChanges)
-            {
-                if (!changes.TryGetValue(group, out List<long>? counts))
-                {
-                    changes[group] = counts = [];
-                }
-
-                counts.Add(count);
-            }
         }
 
+        // Raft: each election is counted by its winner, so the group's count is the sum; PBFT: every
+        // replica enters every view, so it is the most any replica counted.
         return [.. placements.Select(p =>
         {
             ReplicaStatusSnapshot?[] found = [.. p.Replicas.Select(r => snapshots.GetValueOrDefault((p.Group, r.Replica)))];
-            List<long> counts = changes.GetValueOrDefault(p.Group) ?? [];
-            return p.Protocol == "pbft" ? Pbft(p, found, counts.Count == 0 ? 0 : counts.Max()) : Raft(p, found, counts.Sum());
+            long[] counts = [.. found.Where(s => s is not null).Select(s => s!.LeaderChanges)];
+            return p.Protocol == "pbft" ? Pbft(p, found, counts.Length == 0 ? 0 : counts.Max()) : Raft(p, found, counts.Sum());
         }).OrderBy(g => g.Group, GroupOrder.Natural)];
     }
 

@@ -38,6 +38,8 @@ internal sealed class DashboardHub : IAsyncDisposable
     private long _collections;
     private long _localReports;
     private long _tick;
+    private long _collectionMicros;
+    private long _localReportMicros;
 
     public DashboardHub(int silo, ReplicaStatusBoard board, RequestLatencyRecorder latencies, LayoutHolder layout, PbftGroupHosting pbft, DevClusterControl? devCluster, ILogger logger)
     {
@@ -60,14 +62,19 @@ internal sealed class DashboardHub : IAsyncDisposable
     /// <summary>The latest collection, or null before the first.</summary>
     public ClusterSnapshot? Latest => _latest;
 
-    public DashboardStats Stats() => new(Interlocked.Read(ref _collections), Interlocked.Read(ref _localReports), Volatile.Read(ref _clients), _running, _board.IsWatched);
+    public DashboardStats Stats() => new(
+        Interlocked.Read(ref _collections), Interlocked.Read(ref _localReports), Volatile.Read(ref _clients), _running, _board.IsWatched,
+        Interlocked.Read(ref _collectionMicros), Interlocked.Read(ref _localReportMicros));
 
     /// <summary>This silo's report for a peer's dashboard; the poll keeps this silo's replicas refreshing for a while.</summary>
     public LocalReport Report(long afterEvent, long afterSecond, long afterVersion)
     {
+        long started = _board.Timestamp;
         _board.WatchFor(PeerWatchLease);
         Interlocked.Increment(ref _localReports);
-        return BuildReport(afterEvent, afterSecond, afterVersion);
+        LocalReport report = BuildReport(afterEvent, afterSecond, afterVersion);
+        Interlocked.Add(ref _localReportMicros, (long)TimeProvider.System.GetElapsedTime(started).TotalMicroseconds);
+        return report;
     }
 
     /// <summary>Registers an event-stream client; the loop runs until the last one disposes its handle.</summary>
@@ -170,6 +177,7 @@ internal sealed class DashboardHub : IAsyncDisposable
     private async Task<ClusterSnapshot> CollectAsync(CancellationToken cancellationToken)
     {
         await _collecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long started = _board.Timestamp;
         try
         {
             Interlocked.Increment(ref _collections);
@@ -184,6 +192,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Add(ref _collectionMicros, (long)TimeProvider.System.GetElapsedTime(started).TotalMicroseconds);
             _collecting.Release();
         }
     }
@@ -228,7 +237,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         IReadOnlyList<ReplicaStatusSnapshot> replicas = _board.SnapshotsAfter(afterVersion, out long version);
         return new LocalReport(
             _silo, _board.NowMs, cpu, workingSet, heap, ThreadPool.ThreadCount, DevCluster is not null,
-            replicas, version, _board.Count, _board.EventsAfter(afterEvent), _board.LeaderChanges(), _latencies.CompletedAfter(afterSecond));
+            replicas, version, _board.Count, _board.EventsAfter(afterEvent), _latencies.CompletedAfter(afterSecond));
     }
 
     private void Disconnect()

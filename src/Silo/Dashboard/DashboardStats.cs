@@ -6,4 +6,6 @@ namespace Synod.Silo.Dashboard;
 /// <param name="Clients">Event-stream clients connected now.</param>
 /// <param name="Collecting">Whether the collection loop runs.</param>
 /// <param name="BoardWatched">Whether this silo's replicas refresh their snapshots now.</param>
-public sealed record DashboardStats(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched);
+/// <param name="CollectionMicros">Wall time spent in collections (polls included), microseconds in all.</param>
+/// <param name="LocalReportMicros">Time spent building reports for peers, microseconds in all.</param>
+public sealed record DashboardStats(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched, long CollectionMicros, long LocalReportMicros);

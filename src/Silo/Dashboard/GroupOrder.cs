@@ -67,13 +67,22 @@ internal static class GroupOrder
             return string.CompareOrdinal(a, b);
         }
 
-        (string prefixA, long numberA) = Split(a);
-        (string prefixB, long numberB) = Split(b);
-        int byPrefix = string.CompareOrdinal(prefixA, prefixB);
-        return byPrefix != 0 ? byPrefix : numberA != numberB ? numberA.CompareTo(numberB) : string.CompareOrdinal(a, b);
+        // Without allocating: it runs for every pair compared while a thousand groups are sorted each second.
+        int prefixA = PrefixLength(a);
+        int prefixB = PrefixLength(b);
+        int byPrefix = a.AsSpan(0, prefixA).SequenceCompareTo(b.AsSpan(0, prefixB));
+        if (byPrefix != 0)
+        {
+            return byPrefix;
+        }
+
+        long numberA = prefixA == a.Length ? -1 : long.Parse(a.AsSpan(prefixA), CultureInfo.InvariantCulture);
+        long numberB = prefixB == b.Length ? -1 : long.Parse(b.AsSpan(prefixB), CultureInfo.InvariantCulture);
+        return numberA != numberB ? numberA.CompareTo(numberB) : string.CompareOrdinal(a, b);
     }
 
-    private static (string Prefix, long Number) Split(string name)
+    // The length of the name before its trailing digits (all of it when there are none or too many).
+    private static int PrefixLength(string name)
     {
         int digits = name.Length;
         while (digits > 0 && char.IsAsciiDigit(name[digits - 1]))
@@ -81,8 +90,6 @@ internal static class GroupOrder
             digits--;
         }
 
-        return digits == name.Length || name.Length - digits > 18
-            ? (name, -1)
-            : (name[..digits], long.Parse(name.AsSpan(digits), CultureInfo.InvariantCulture));
+        return name.Length - digits > 18 ? name.Length : digits;
     }
 }

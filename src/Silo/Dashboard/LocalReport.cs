@@ -18,7 +18,6 @@ namespace Synod.Silo.Dashboard;
 /// <param name="BoardVersion">The board's version: what to ask from next time.</param>
 /// <param name="ReplicaCount">Replicas on the board: a caller holding another number asks for all again.</param>
 /// <param name="Events">Board events after the sequence the caller asked from.</param>
-/// <param name="LeaderChanges">Leaders elected or views entered per group, as counted by this silo's replicas.</param>
 /// <param name="Latency">Completed seconds of gateway latencies after the second the caller asked from.</param>
 public sealed record LocalReport(
     int Silo,
@@ -32,5 +31,4 @@ public sealed record LocalReport(
     long BoardVersion,
     int ReplicaCount,
     IReadOnlyList<ReplicaStatusEvent> Events,
-    IReadOnlyDictionary<string, long> LeaderChanges,
     IReadOnlyList<LatencySecond> Latency);
