@@ -38,6 +38,9 @@ TelemetryOptions telemetryOptions = TelemetryOptions.FromConfiguration(settings)
 
 using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 var hosts = new List<SiloHost>();
+
+// The dev cluster's silos share this process, so its dashboard has a fault panel (issue 7).
+Synod.Silo.Dashboard.DevClusterControl? devCluster = configFile is null ? new(options => new SiloHost(options, loggerFactory, raft, PbftSettings())) : null;
 using var stopping = new CancellationTokenSource();
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
 using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
@@ -52,7 +55,7 @@ try
 
     foreach (SiloOptions options in silos)
     {
-        var host = new SiloHost(options, loggerFactory, raft, settings.GetSection("Synod:Pbft").Get<PbftReplicaOptions>() ?? new PbftReplicaOptions());
+        SiloHost host = devCluster?.Create(options) ?? new SiloHost(options, loggerFactory, raft, PbftSettings());
         hosts.Add(host);
         await host.StartAsync(stopping.Token);
         Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");
@@ -72,10 +75,19 @@ catch (Exception error) when (error is InvalidOperationException or System.Compo
 finally
 {
     Console.WriteLine("stopping: handing off leadership and flushing storage...");
-    foreach (SiloHost host in hosts)
+    if (devCluster is not null)
+    {
+        await devCluster.StopAllAsync();
+        devCluster.Dispose();
+    }
+
+    foreach (SiloHost host in hosts.Where(_ => devCluster is null))
     {
         await host.DisposeAsync();
     }
 
     telemetry?.Dispose();
 }
+
+// A fresh PBFT settings object per silo (the host sets its own Byzantine mode on it).
+PbftReplicaOptions PbftSettings() => settings.GetSection("Synod:Pbft").Get<PbftReplicaOptions>() ?? new PbftReplicaOptions();

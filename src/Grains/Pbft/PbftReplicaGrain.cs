@@ -8,6 +8,7 @@ using Synod.Grains.Interfaces.Streams;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Raft;
 using Synod.Grains.Telemetry;
+using Synod.Grains.StatusBoard;
 using Synod.Grains.Wire;
 using Synod.Runtime.Storage;
 
@@ -42,6 +43,8 @@ public sealed class PbftReplicaGrain :
     private PbftReplica? _core;
     private PbftReplicaSecrets? _secrets;
     private PbftByzantineRewriter? _byzantine;
+    private readonly ReplicaStatusBoard? _board;
+    private PbftStatusPublisher? _publisher;
     private IReplicatedStateMachine? _machine;
     private int _replicaCount;
     private ulong _operations;
@@ -53,10 +56,11 @@ public sealed class PbftReplicaGrain :
     private readonly ReplicaMetrics? _metrics;
     private PbftReplicaGauges? _gauges;
 
-    /// <summary>Creates the grain; the runtime activates it. <paramref name="metrics"/>, when given, are the silo's instruments it reports to.</summary>
-    public PbftReplicaGrain(IReplicaStore store, IPbftGroupDirectory directory, PbftReplicaOptions options, ILogger<PbftReplicaGrain> logger, ReplicaMetrics? metrics = null)
+    /// <summary>Creates the grain; the runtime activates it. <paramref name="metrics"/>, when given, are the silo's instruments it reports to; <paramref name="board"/>, when given, receives the replica's status snapshots (the dashboard's).</summary>
+    public PbftReplicaGrain(IReplicaStore store, IPbftGroupDirectory directory, PbftReplicaOptions options, ILogger<PbftReplicaGrain> logger, ReplicaMetrics? metrics = null, ReplicaStatusBoard? board = null)
     {
         _metrics = metrics;
+        _board = board;
         _store = store;
         _directory = directory;
         _options = options;
@@ -85,7 +89,6 @@ public sealed class PbftReplicaGrain :
         _replicaCount = count;
         _durableId = new DurableReplicaId(_key.DurableName);
         _secrets = _directory.Secrets(_key.Group, _key.Replica);
-        _byzantine = _options.Byzantine == PbftByzantineMode.None ? null : new PbftByzantineRewriter(_options.Byzantine, _secrets.Authenticator);
         _waiters = new PbftReplyWaiters(_options.MaxWaitingClients);
         _machine = _directory.CreateStateMachine(_key.Group);
         ReplicaDurableState stored = await _store.OpenReplicaAsync(_durableId, cancellationToken);
@@ -93,6 +96,9 @@ public sealed class PbftReplicaGrain :
         _gauges = _metrics?.RegisterPbft(_key.Group, (ulong)_key.Replica.Value);
         _gauges?.Publish(_core);
         PbftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _core.View, _core.StableCheckpoint, new SequenceNumber(_snapshotSequence), _options.Byzantine);
+
+        _publisher = _board is null ? null : new PbftStatusPublisher(_board, Id.Key, _key.Group, _key.Replica.Value, count);
+        _publisher?.MaybePublish(_core, _fault, ByzantineName());
 
         // A restored replica re-executes the batches it decided above its state (next Ready).
         QueuePump();
@@ -108,6 +114,7 @@ public sealed class PbftReplicaGrain :
             _gauges = null;
         }
 
+        _publisher?.Remove();
         return Task.CompletedTask;
     }
 
@@ -154,7 +161,7 @@ public sealed class PbftReplicaGrain :
             return Answer(Refusal(0, 0, _fault ?? "the replica is not active"));
         }
 
-        if (_byzantine?.Mode == PbftByzantineMode.Silent)
+        if (Byzantine()?.Mode == PbftByzantineMode.Silent)
         {
             // A silent replica neither relays nor answers; the client's timeout takes over.
             return ValueTask.FromResult(new TaskCompletionSource<PbftReply>().Task);
@@ -205,7 +212,7 @@ public sealed class PbftReplicaGrain :
             Group = _key.Group,
             Replica = (uint)_key.Replica.Value,
             Faulted = _fault is not null,
-            Byzantine = _options.Byzantine == PbftByzantineMode.None ? string.Empty : _options.Byzantine.ToString(),
+            Byzantine = ByzantineName(),
         };
         if (_core is { } core)
         {
@@ -224,7 +231,7 @@ public sealed class PbftReplicaGrain :
     {
         ArgumentNullException.ThrowIfNull(request);
         var reply = new PbftStateReply();
-        if (_byzantine is null && _checkpoints.TryGetValue(request.Sequence, out byte[]? state))
+        if (Byzantine() is null && _checkpoints.TryGetValue(request.Sequence, out byte[]? state))
         {
             reply.State = ByteString.CopyFrom(state);
         }
@@ -336,8 +343,26 @@ public sealed class PbftReplicaGrain :
         if (core is not null)
         {
             _gauges?.Publish(core);
+            _publisher?.MaybePublish(core, _fault, ByzantineName());
         }
     }
+
+    /// <summary>
+    /// The rewriter of the Byzantine mode in force. The mode is read from the options on every use,
+    /// so the dev cluster's fault panel can switch it while the replica runs (issue 7).
+    /// </summary>
+    private PbftByzantineRewriter? Byzantine()
+    {
+        PbftByzantineMode mode = _options.Byzantine;
+        if ((_byzantine?.Mode ?? PbftByzantineMode.None) != mode)
+        {
+            _byzantine = mode == PbftByzantineMode.None ? null : new PbftByzantineRewriter(mode, _secrets!.Authenticator);
+        }
+
+        return _byzantine;
+    }
+
+    private string ByzantineName() => _options.Byzantine == PbftByzantineMode.None ? string.Empty : _options.Byzantine.ToString();
 
     private async Task<bool> TryPersistAsync(PbftReplica core, CancellationToken cancellationToken)
     {
@@ -384,6 +409,7 @@ public sealed class PbftReplicaGrain :
 
     private async Task SendAsync(PbftReady ready, CancellationToken cancellationToken)
     {
+        PbftByzantineRewriter? byzantine = Byzantine();
         foreach (PbftOutgoing outgoing in ready.Messages)
         {
             PbftEnvelope? plain = null;
@@ -396,11 +422,11 @@ public sealed class PbftReplicaGrain :
                 }
 
                 PbftEnvelope envelope;
-                if (_byzantine is null)
+                if (byzantine is null)
                 {
                     envelope = plain ??= PbftWire.ToWire(_key.Group, outgoing.Message);
                 }
-                else if (_byzantine.Rewrite(outgoing.Message, peer) is { } rewritten)
+                else if (byzantine.Rewrite(outgoing.Message, peer) is { } rewritten)
                 {
                     envelope = PbftWire.ToWire(_key.Group, rewritten);
                 }
@@ -548,7 +574,7 @@ public sealed class PbftReplicaGrain :
             Client = client,
             Timestamp = timestamp,
             Replica = (uint)_key.Replica.Value,
-            Result = ByteString.CopyFrom(_byzantine?.RewriteResult(result) ?? result),
+            Result = ByteString.CopyFrom(Byzantine()?.RewriteResult(result) ?? result),
         };
         if (_secrets!.ClientKey(client) is { } key)
         {
@@ -581,6 +607,10 @@ public sealed class PbftReplicaGrain :
         _fault = reason;
         PbftReplicaLog.Stopped(_logger, _key.Group, _key.Replica, reason);
         _waiters.FailAll(Refusal(0, 0, reason));
+        if (_core is { } core)
+        {
+            _publisher?.MaybePublish(core, reason, ByzantineName());
+        }
 
         // The next message reactivates the replica from what is durable, as a restarted process would.
         Context.DeactivateOnIdle();

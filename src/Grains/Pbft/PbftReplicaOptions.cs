@@ -43,6 +43,10 @@ public sealed class PbftReplicaOptions
     [Range(1, 10_000_000)]
     public int MaxClients { get; set; } = 10_000;
 
-    /// <summary>Makes every PBFT replica this silo hosts misbehave (tests and demonstrations only). Default <see cref="PbftByzantineMode.None"/>.</summary>
+    /// <summary>
+    /// Makes every PBFT replica this silo hosts misbehave (tests and demonstrations only). Default
+    /// <see cref="PbftByzantineMode.None"/>. Read on every use, so changing it while the silo runs
+    /// (the dev cluster's fault panel) takes effect at the replicas' next turn.
+    /// </summary>
     public PbftByzantineMode Byzantine { get; set; } = PbftByzantineMode.None;
 }

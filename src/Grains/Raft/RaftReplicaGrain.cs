@@ -8,6 +8,7 @@ using Synod.Grains.Interfaces.Streams;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.Telemetry;
 using Synod.Grains.Wire;
+using Synod.Grains.StatusBoard;
 using Synod.Runtime.Storage;
 
 namespace Synod.Grains.Raft;
@@ -40,6 +41,8 @@ public sealed class RaftReplicaGrain :
 
     // Pending proposals that carry a span: while none does, nothing looks for one (issue 7).
     private int _tracedProposals;
+    private readonly ReplicaStatusBoard? _board;
+    private RaftStatusPublisher? _publisher;
     private readonly Dictionary<ulong, PendingProposal> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _reads = [];
     private RaftReplicaKey _key;
@@ -62,11 +65,13 @@ public sealed class RaftReplicaGrain :
     /// <summary>
     /// Creates the grain; the runtime activates it. <paramref name="time"/> (the system's by
     /// default) is the monotonic clock a leader stamps a <see cref="ILeaderTimedMachine"/>'s commands with;
-    /// <paramref name="metrics"/>, when given, the silo's instruments this replica reports to.
+    /// <paramref name="metrics"/>, when given, the silo's instruments this replica reports to;
+    /// <paramref name="board"/>, when given, receives the replica's status snapshots (the dashboard's).
     /// </summary>
-    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null, ReplicaMetrics? metrics = null)
+    public RaftReplicaGrain(IReplicaStore store, IRaftGroupDirectory directory, RaftReplicaOptions options, ILogger<RaftReplicaGrain> logger, TimeProvider? time = null, ReplicaMetrics? metrics = null, ReplicaStatusBoard? board = null)
     {
         _metrics = metrics;
+        _board = board;
         _store = store;
         _directory = directory;
         _options = options;
@@ -102,6 +107,8 @@ public sealed class RaftReplicaGrain :
         _gauges = _metrics?.Register(_key.Group, _key.Replica.Value);
         _gauges?.Publish(_node);
         RaftReplicaLog.Activated(_logger, _key.Group, _key.Replica, _node.Term, _node.LastPosition.Index, _node.CommitIndex);
+        _publisher = _board is null ? null : new RaftStatusPublisher(_board, Id.Key, _key.Group, _key.Replica.Value);
+        _publisher?.MaybePublish(_node, _fault);
     }
 
     /// <inheritdoc/>
@@ -131,6 +138,7 @@ public sealed class RaftReplicaGrain :
             _metrics!.Unregister(_gauges);
             _gauges = null;
         }
+        _publisher?.Remove();
     }
 
     /// <inheritdoc/>
@@ -560,6 +568,11 @@ public sealed class RaftReplicaGrain :
             _ticking = !node.IsQuiet;
             Context.SetTicking(_ticking);
         }
+
+        if (node is not null)
+        {
+            _publisher?.MaybePublish(node, _fault);
+        }
     }
 
     private async Task<bool> TryPersistAsync(Ready ready, CancellationToken cancellationToken)
@@ -801,6 +814,10 @@ public sealed class RaftReplicaGrain :
         _fault = reason;
         RaftReplicaLog.Stopped(_logger, _key.Group, _key.Replica, reason);
         FailAll(ReplicaAnswers.Unavailable(reason));
+        if (_node is { } node)
+        {
+            _publisher?.MaybePublish(node, reason);
+        }
 
         // This instance serves nothing more; the next message reactivates the replica from what is
         // durable (reopening it also lifts the store's fence), as a restarted process would.

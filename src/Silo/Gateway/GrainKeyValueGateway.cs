@@ -5,6 +5,7 @@ using Synod.Grains.Interfaces.Pbft;
 using Synod.Grains.Interfaces.Wire;
 using Synod.Grains.KeyValue;
 using Synod.Runtime.Grains;
+using Synod.Silo.Dashboard;
 using Synod.Silo.Hosting;
 using KvResult = Synod.Grains.KeyValue.KvResult;
 
@@ -29,6 +30,9 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     private readonly KvSessionPool _sessions = new(256);
     private readonly Dictionary<string, ulong> _leaders = [];
 
+    /// <summary>Latencies of the key-value requests that reached a group (the dashboard's charts).</summary>
+    public RequestLatencyRecorder Latencies { get; } = new();
+
     public async Task<KeyValueOutcome> GetAsync(string key, CancellationToken cancellationToken)
     {
         if ((CheckKey(key) ?? PbftRefusal(key)) is { } bad)
@@ -36,11 +40,13 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
             return bad;
         }
 
+        long started = RequestLatencyRecorder.Start();
         byte[] keyBytes = ClusterLayout.KeyBytes(key);
         ReplicaAnswer? answer = await CallLeaderAsync(
             layout.Current.GroupOf(keyBytes),
             (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, token),
             cancellationToken).ConfigureAwait(false);
+        Latencies.RecordSince(started);
         return answer is null ? NoQuorum() : ToOutcome(answer);
     }
 
@@ -75,6 +81,19 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
             return bad;
         }
 
+        long started = RequestLatencyRecorder.Start();
+        try
+        {
+            return await WriteToGroupAsync(key, requestId, command, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Latencies.RecordSince(started);
+        }
+    }
+
+    private async Task<KeyValueOutcome> WriteToGroupAsync(string key, string? requestId, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
+    {
         ByteString keyBytes = ByteString.CopyFromUtf8(key);
         string group = layout.Current.GroupOf(keyBytes.Span);
         if (requestId is not null)

@@ -59,6 +59,9 @@ internal sealed class PbftGroupHosting : IPbftGroupDirectory
         return hosting;
     }
 
+    /// <summary>The options this silo's PBFT replicas run with (set when the grain type is registered).</summary>
+    public PbftReplicaOptions? ReplicaOptions { get; set; }
+
     /// <summary>Whether this silo's configuration places <c>pbft-0</c>.</summary>
     public bool HasConfiguredGroup => _configured.Length == Replicas;
 

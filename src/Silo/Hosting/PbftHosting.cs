@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Pbft;
 using Synod.Grains.Telemetry;
+using Synod.Grains.StatusBoard;
 using Synod.Persistence.AdoNet;
 using Synod.Runtime.Grains;
 using Synod.Silo.Http;
@@ -14,11 +15,12 @@ internal static class PbftHosting
 {
     /// <summary>Registers the PBFT replica grain type; returns the PBFT groups (configured and from the directory).</summary>
     /// <param name="pbft">This silo's own PBFT settings (bound from <c>Synod:Pbft</c>); its Byzantine mode is set from <see cref="SiloOptions.Byzantine"/>.</param>
-    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, PbftReplicaOptions pbft, AdoNetReplicaStore store, ILoggerFactory loggerFactory, ReplicaMetrics? metrics = null)
+    public static PbftGroupHosting Register(GrainTypeRegistry registry, IReadOnlyList<int> silos, LayoutHolder layout, SiloOptions options, PbftReplicaOptions pbft, AdoNetReplicaStore store, ILoggerFactory loggerFactory, ReplicaMetrics? metrics = null, ReplicaStatusBoard? board = null)
     {
         PbftGroupHosting group = PbftGroupHosting.For(silos, options.PbftKeyFile ?? Path.Combine(options.DataDirectory, "pbft-keys.json"), layout);
         pbft.Byzantine = ParseByzantine(options.Byzantine);
-        registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>(), metrics));
+        registry.Add(PbftReplicaKey.GrainType, _ => new PbftReplicaGrain(store, group, pbft, loggerFactory.CreateLogger<PbftReplicaGrain>(), metrics, board));
+        group.ReplicaOptions = pbft;
         return group;
     }
 

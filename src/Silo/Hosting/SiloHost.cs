@@ -43,6 +43,14 @@ public sealed class SiloHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ReplicaMetrics? _replicaMetrics;
     private GatewayMetrics? _gatewayMetrics;
+    private readonly Grains.StatusBoard.ReplicaStatusBoard _board = new();
+    private Dashboard.DashboardHub? _dashboard;
+
+    /// <summary>The dev cluster's fault panel when this silo is one of its in-process silos; null otherwise (set before <see cref="StartAsync"/>).</summary>
+    public Dashboard.DevClusterControl? DevCluster { get; set; }
+
+    /// <summary>The options this silo's PBFT replicas run with (the fault panel switches their Byzantine mode); null before start.</summary>
+    public Grains.Pbft.PbftReplicaOptions? PbftReplicaOptions => _pbft?.ReplicaOptions;
 
     /// <summary>Creates the silo; <see cref="StartAsync"/> opens it.</summary>
     /// <param name="options">The silo's options (configuration section <c>Synod:Silo</c>).</param>
@@ -85,14 +93,14 @@ public sealed class SiloHost : IAsyncDisposable
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
         ReplicaMetrics metrics = _replicaMetrics = new ReplicaMetrics(_options.Id);
-        var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>(), metrics: metrics));
-        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, _pbftOptions, store, _loggerFactory, metrics);
+        var registry = new GrainTypeRegistry().Add(RaftReplicaKey.GrainType, _ => new RaftReplicaGrain(store, directory, raft, _loggerFactory.CreateLogger<RaftReplicaGrain>(), metrics: metrics, board: _board));
+        _pbft = PbftHosting.Register(registry, [.. silos.Select(s => s.Id)], _layout, _options, _pbftOptions, store, _loggerFactory, metrics, _board);
         _runtime = new SiloRuntime(registry, new RuntimeOptions(), loggerFactory: _loggerFactory);
         _transport = new SiloTransport(
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
             silos.Where(s => s.Id != _options.Id).Select(s => new SiloEndpoint(new SiloId(s.Id), ParseEndpoint(s.TransportEndpoint))),
             new TransportOptions { ClusterName = _options.ClusterName, ClusterKey = _options.ClusterKey },
-            _runtime.OnTransportMessageAsync,
+            DevCluster?.LinksOf(_options.Id).Wrap(_runtime.OnTransportMessageAsync) ?? _runtime.OnTransportMessageAsync,
             _loggerFactory);
         LayoutHolder layout = _layout;
         PbftGroupHosting pbft = _pbft;
@@ -261,6 +269,11 @@ public sealed class SiloHost : IAsyncDisposable
             await _http.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_runtime is not null)
         {
             await _runtime.DisposeAsync().ConfigureAwait(false);
@@ -346,6 +359,8 @@ public sealed class SiloHost : IAsyncDisposable
         WebApplication app = builder.Build();
         PbftHosting.MapEndpoint(app, _pbft!, _options.Id, _runtime!);
         SiloHttp.Map(app, DirectoryJson);
+        _dashboard = new Dashboard.DashboardHub(_options.Id, _board, _gateway!.Latencies, _layout!, _pbft!, DevCluster, _logger);
+        Dashboard.DashboardEndpoints.Map(app, _dashboard, _logger);
         return app;
     }
 
