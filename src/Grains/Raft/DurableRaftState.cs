@@ -23,6 +23,14 @@ internal static class DurableRaftState
         return bytes;
     }
 
+    /// <summary>
+    /// The metadata record of a write: the encoded hard state, or null — "unchanged" — when the
+    /// Ready carries none. Typed on purpose: <c>cond ? byte[] : null</c> has type byte[], and a
+    /// null byte[] converts to an EMPTY (not null) ReadOnlyMemory, which would overwrite the hard
+    /// state with zero bytes on every Ready without a hard-state change.
+    /// </summary>
+    public static ReadOnlyMemory<byte>? MetadataOf(HardState? hard) => hard is { } state ? EncodeHardState(state) : (ReadOnlyMemory<byte>?)null;
+
     public static HardState DecodeHardState(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != 25 || bytes[0] != FormatVersion)

@@ -684,7 +684,7 @@ public sealed class RaftReplicaGrain :
             Snapshot = snapshot,
             TruncateFrom = truncateFrom,
             Records = [.. ready.Entries.Select(DurableRaftState.ToRecord)],
-            Metadata = ready.HardState is { } hard ? DurableRaftState.EncodeHardState(hard) : null,
+            Metadata = DurableRaftState.MetadataOf(ready.HardState),
             TraceContext = trace,
         };
     }
