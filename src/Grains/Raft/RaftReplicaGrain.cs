@@ -56,6 +56,11 @@ public sealed class RaftReplicaGrain :
 
     // Whether the silo timer ticks this replica: not while the core is quiet (issue 6).
     private bool _ticking = true;
+
+    // The silo's tick count for the tick being stepped, and the step itself, made once: a tick
+    // runs 100 times a second on every awake replica, so it allocates no closure.
+    private long _sharedTick;
+    private Action? _tickStep;
     private int _ticksSinceBalance;
     private string? _fault;
     private Term? _timedTerm;
@@ -183,9 +188,8 @@ public sealed class RaftReplicaGrain :
             return;
         }
 
-        RaftNode ticked = _node;
-        long sharedTick = Context.TickCount;
-        await StepAsync(() => ticked.Tick(sharedTick), cancellationToken);
+        _sharedTick = Context.TickCount;
+        await StepAsync(_tickStep ??= () => _node?.Tick(_sharedTick), cancellationToken);
 
         // Every election timeout + 1 ticks (CheckQuorum clears RecentActive every election timeout,
         // and a period one longer moves the check through every phase of that round), and on the
