@@ -7,10 +7,13 @@
 #
 #   bench/dashboard-cost.sh                     # 1000 groups, 30 s warm-up, 30 s samples
 #   GROUP_COUNT=64 SAMPLE=10 bench/dashboard-cost.sh
+#   TRACE=/tmp/dash.nettrace bench/dashboard-cost.sh   # also dotnet-trace silo 1 (idle, then open)
+# The open phase is sampled OPEN_WARMUP (45) seconds after the stream opens, past the tiered JIT.
 set -euo pipefail
 GROUP_COUNT=${GROUP_COUNT:-1000}
 WARMUP=${WARMUP:-30}
 SAMPLE=${SAMPLE:-30}
+OPEN_WARMUP=${OPEN_WARMUP:-45}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dotnet build "$root/src/Silo" -c Release -warnaserror >/dev/null
 dll="$root/src/Silo/bin/Release/net10.0/Synod.Silo.dll"
@@ -22,10 +25,13 @@ cleanup() { [ -n "$stream" ] && kill "$stream" 2>/dev/null; for pid in "${pids[@
 trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-sample() { # prints one CPU percentage per silo over SAMPLE seconds
-  local before=() pid i
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'; }
+sample() { # prints one CPU percentage per silo over SAMPLE seconds; silo 1's user/system split and context switches on stderr
+  local before=() pid i u0 s0 c0
   for pid in "${pids[@]}"; do before+=("$(cpu_ticks "$pid")"); done
+  read -r u0 s0 < <(awk '{print $14, $15}' "/proc/${pids[0]}/stat"); c0=$(switches "${pids[0]}")
   sleep "$SAMPLE"
+  awk -v u0="$u0" -v s0="$s0" -v c0="$c0" -v c1="$(switches "${pids[0]}")" -v t="$ticks" -v s="$SAMPLE" '{printf "  silo 1: user %.2f%%, system %.2f%%, %d context switches/s\n", ($14 - u0) * 100 / (t * s), ($15 - s0) * 100 / (t * s), (c1 - c0) / s}' "/proc/${pids[0]}/stat" >&2
   for i in 0 1 2; do
     awk -v a="${before[$i]}" -v b="$(cpu_ticks "${pids[$i]}")" -v t="$ticks" -v s="$SAMPLE" 'BEGIN {printf "%.2f ", (b - a) * 100 / (t * s)}'
   done
@@ -48,10 +54,16 @@ until [ "$(curl -sf "http://127.0.0.1:18081/dashboard/api/groups?filter=ok&limit
   sleep 2
 done
 sleep "$WARMUP"
+if [ -n "${TRACE:-}" ]; then
+  ~/.dotnet/tools/dotnet-trace collect -p "${pids[0]}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "${TRACE%.nettrace}-idle.nettrace" >/dev/null 2>&1 &
+fi
 read -r -a idle <<< "$(sample)"
 curl -sN http://127.0.0.1:18081/dashboard/events > "$data/events.txt" &
 stream=$!
-sleep 5
+sleep "$OPEN_WARMUP" # past the tiered JIT's recompilation of the collection's code (about 30 calls)
+if [ -n "${TRACE:-}" ]; then # TRACE=FILE.nettrace: also sample silo 1's stacks while the dashboard is open
+  ~/.dotnet/tools/dotnet-trace collect -p "${pids[0]}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE" >/dev/null 2>&1 &
+fi
 read -r -a open <<< "$(sample)"
 events=$(grep -c '^event: overview' "$data/events.txt" || true)
 bytes=$(wc -c < "$data/events.txt")

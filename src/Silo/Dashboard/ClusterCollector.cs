@@ -26,11 +26,25 @@ internal sealed class ClusterCollector(int self, Func<long, long, long, LocalRep
     private readonly Lock _commitsLock = new();
     private readonly SortedDictionary<long, long[]> _latency = [];
     private readonly List<ReplicaStatusEvent> _events = [];
-    private readonly Dictionary<string, Queue<long[]>> _commits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long First, long[] Commits)> _commits = new(StringComparer.Ordinal);
+    private readonly long[] _commitSeconds = new long[CommitSamples];
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
+    private bool _allChanged = true;
+    private ReplicaStatusEvent[] _sortedEvents = [];
+    private bool _eventsAdded;
+    private long _commitSamples;
+
+    /// <summary>
+    /// The groups one of whose replicas sent a new snapshot in the last <see cref="PollAsync"/>, or
+    /// null when every group must be looked at again (a silo went down, came back or resent all).
+    /// </summary>
+    public IReadOnlySet<string>? ChangedGroups => _allChanged ? null : _changed;
 
     public async Task<IReadOnlyList<SiloPoll>> PollAsync(IReadOnlyList<(int Silo, string HttpEndpoint)> silos, CancellationToken cancellationToken)
     {
         SiloPoll[] polls = await Task.WhenAll(silos.Select(s => PollOneAsync(s.Silo, s.HttpEndpoint, cancellationToken))).ConfigureAwait(false);
+        _changed.Clear();
+        _allChanged = false;
         for (int i = 0; i < polls.Length; i++)
         {
             SiloPoll poll = polls[i];
@@ -39,11 +53,11 @@ internal sealed class ClusterCollector(int self, Func<long, long, long, LocalRep
             {
                 // Down: its next report starts from scratch (a restarted silo numbers its events anew).
                 _cursors[poll.Silo] = (0, 0, 0);
-                _replicas.Remove(poll.Silo);
+                _allChanged |= _replicas.Remove(poll.Silo);
                 continue;
             }
 
-            polls[i] = poll with { Report = report with { Replicas = Merge(poll.Silo, report) } };
+            Merge(poll.Silo, report);
 
             foreach (LatencySecond second in report.Latency.Where(l => l.Counts.Length == RequestLatencyRecorder.Buckets))
             {
@@ -55,6 +69,7 @@ internal sealed class ClusterCollector(int self, Func<long, long, long, LocalRep
             }
 
             _events.AddRange(report.Events);
+            _eventsAdded |= report.Events.Count > 0;
             // A replica count that differs from what is held means one was removed: ask for all again.
             long version = _replicas[poll.Silo].Count == report.ReplicaCount ? report.BoardVersion : 0;
             _cursors[poll.Silo] = (report.Events.Count > 0 ? report.Events[^1].Sequence : lastEvent, report.Latency.Count > 0 ? report.Latency[^1].Second : lastSecond, version);
@@ -83,25 +98,58 @@ internal sealed class ClusterCollector(int self, Func<long, long, long, LocalRep
         return points;
     }
 
-    public IReadOnlyList<ReplicaStatusEvent> Events => [.. _events];
+    /// <summary>The cluster's recent events, oldest first (an immutable array, re-sorted only when events arrived).</summary>
+    public IReadOnlyList<ReplicaStatusEvent> Events
+    {
+        get
+        {
+            if (_eventsAdded)
+            {
+                _sortedEvents = [.. _events.OrderBy(e => e.AtMs)];
+                _eventsAdded = false;
+            }
 
-    /// <summary>Adds each group's leader commit index at <paramref name="second"/>.</summary>
+            return _sortedEvents;
+        }
+    }
+
+    /// <summary>
+    /// A replica's latest snapshot: the one from the silo it is placed on, or else from any silo
+    /// that reported it (a replica that just moved).
+    /// </summary>
+    public ReplicaStatusSnapshot? Find(string group, ulong replica, int silo)
+    {
+        if (_replicas.TryGetValue(silo, out Dictionary<(string, ulong), ReplicaStatusSnapshot>? placed) && placed.TryGetValue((group, replica), out ReplicaStatusSnapshot? snapshot))
+        {
+            return snapshot;
+        }
+
+        foreach ((int other, Dictionary<(string, ulong), ReplicaStatusSnapshot> held) in _replicas)
+        {
+            if (other != silo && held.TryGetValue((group, replica), out snapshot))
+            {
+                return snapshot;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds each group's leader commit index at <paramref name="second"/> (no allocation once a group is known).</summary>
     public void RecordCommits(IReadOnlyList<GroupView> groups, long second)
     {
         lock (_commitsLock)
         {
+            long sample = _commitSamples++;
+            _commitSeconds[sample % CommitSamples] = second;
             foreach (GroupView group in groups)
             {
-                if (!_commits.TryGetValue(group.Group, out Queue<long[]>? samples))
+                if (!_commits.TryGetValue(group.Group, out (long First, long[] Commits) ring))
                 {
-                    _commits[group.Group] = samples = new Queue<long[]>(CommitSamples + 1);
+                    _commits[group.Group] = ring = (sample, new long[CommitSamples]);
                 }
 
-                samples.Enqueue([second, (long)group.Commit]);
-                while (samples.Count > CommitSamples)
-                {
-                    samples.Dequeue();
-                }
+                ring.Commits[sample % CommitSamples] = (long)group.Commit;
             }
         }
     }
@@ -111,23 +159,35 @@ internal sealed class ClusterCollector(int self, Func<long, long, long, LocalRep
     {
         lock (_commitsLock)
         {
-            return _commits.TryGetValue(group, out Queue<long[]>? samples) ? [.. samples] : [];
+            if (!_commits.TryGetValue(group, out (long First, long[] Commits) ring))
+            {
+                return [];
+            }
+
+            var samples = new List<long[]>(CommitSamples);
+            for (long sample = Math.Max(ring.First, _commitSamples - CommitSamples); sample < _commitSamples; sample++)
+            {
+                samples.Add([_commitSeconds[sample % CommitSamples], ring.Commits[sample % CommitSamples]]);
+            }
+
+            return samples;
         }
     }
 
-    private IReadOnlyList<ReplicaStatusSnapshot> Merge(int silo, LocalReport report)
+    private void Merge(int silo, LocalReport report)
     {
         if (!_replicas.TryGetValue(silo, out Dictionary<(string, ulong), ReplicaStatusSnapshot>? held) || _cursors.GetValueOrDefault(silo).Version == 0)
         {
+            // A full report: what was held and is not in it is gone. (Its own snapshots mark their groups.)
+            _allChanged |= held?.Count > 0;
             _replicas[silo] = held = [];
         }
 
         foreach (ReplicaStatusSnapshot snapshot in report.Replicas)
         {
             held[(snapshot.Group, snapshot.Replica)] = snapshot;
+            _changed.Add(snapshot.Group);
         }
-
-        return [.. held.Values];
     }
 
     private async Task<SiloPoll> PollOneAsync(int silo, string endpoint, CancellationToken cancellationToken)

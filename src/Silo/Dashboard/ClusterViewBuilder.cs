@@ -12,39 +12,59 @@ internal static class ClusterViewBuilder
     /// <summary>Entries behind the leader beyond which a replica makes its group degraded.</summary>
     public const ulong LaggingEntries = 1000;
 
-    public static IReadOnlyList<GroupView> Groups(IReadOnlyList<PlacedGroup> placements, IReadOnlyList<SiloPoll> polls)
+    /// <summary>Every group's view, in the order of <paramref name="placements"/>; <paramref name="find"/> gives a replica's latest snapshot (group, replica, the silo placed on).</summary>
+    public static IReadOnlyList<GroupView> Groups(IReadOnlyList<PlacedGroup> placements, Func<string, ulong, int, ReplicaStatusSnapshot?> find) =>
+        [.. placements.Select(p => Group(p, find))];
+
+    /// <summary>One group's view from its replicas' latest snapshots.</summary>
+    public static GroupView Group(PlacedGroup placement, Func<string, ulong, int, ReplicaStatusSnapshot?> find)
     {
-        var snapshots = new Dictionary<(string, ulong), ReplicaStatusSnapshot>();
-        foreach (LocalReport report in polls.Where(p => p.Report is not null).Select(p => p.Report!))
+        var found = new ReplicaStatusSnapshot?[placement.Replicas.Count];
+        long sum = 0;
+        long max = 0;
+        for (int i = 0; i < found.Length; i++)
         {
-            foreach (ReplicaStatusSnapshot snapshot in report.Replicas)
+            (ulong replica, int silo) = placement.Replicas[i];
+            if ((found[i] = find(placement.Group, replica, silo)) is { } snapshot)
             {
-                snapshots[(snapshot.Group, snapshot.Replica)] = snapshot;
+                sum += snapshot.LeaderChanges;
+                max = Math.Max(max, snapshot.LeaderChanges);
             }
         }
 
         // Raft: each election is counted by its winner, so the group's count is the sum; PBFT: every
         // replica enters every view, so it is the most any replica counted.
-        return [.. placements.Select(p =>
-        {
-            ReplicaStatusSnapshot?[] found = [.. p.Replicas.Select(r => snapshots.GetValueOrDefault((p.Group, r.Replica)))];
-            long[] counts = [.. found.Where(s => s is not null).Select(s => s!.LeaderChanges)];
-            return p.Protocol == "pbft" ? Pbft(p, found, counts.Length == 0 ? 0 : counts.Max()) : Raft(p, found, counts.Sum());
-        }).OrderBy(g => g.Group, GroupOrder.Natural)];
+        return placement.Protocol == "pbft" ? Pbft(placement, found, max) : Raft(placement, found, sum);
     }
 
-    public static IReadOnlyList<SiloView> Silos(IReadOnlyList<SiloPoll> polls, IReadOnlyList<PlacedGroup> placements, IReadOnlyList<GroupView> groups) =>
+    /// <summary>The silos' views; <paramref name="replicasPerSilo"/> counts the replicas placed on each.</summary>
+    public static IReadOnlyList<SiloView> Silos(IReadOnlyList<SiloPoll> polls, IReadOnlyDictionary<int, int> replicasPerSilo, IReadOnlyList<GroupView> groups) =>
         [.. polls.OrderBy(p => p.Silo).Select(p => new SiloView(
             p.Silo,
             p.HttpEndpoint,
             p.Report is not null,
-            placements.Sum(g => g.Replicas.Count(r => r.Silo == p.Silo)),
+            replicasPerSilo.GetValueOrDefault(p.Silo),
             groups.Count(g => g.LeaderSilo == p.Silo),
             p.Report?.CpuPercent ?? 0,
             Math.Round((p.Report?.WorkingSetBytes ?? 0) / 1048576.0, 1),
             Math.Round((p.Report?.ManagedHeapBytes ?? 0) / 1048576.0, 1),
             p.Report?.SharedProcess ?? false,
             p.Error))];
+
+    /// <summary>Replicas placed on each silo.</summary>
+    public static Dictionary<int, int> ReplicasPerSilo(IReadOnlyList<PlacedGroup> placements)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (PlacedGroup placement in placements)
+        {
+            foreach ((ulong _, int silo) in placement.Replicas)
+            {
+                counts[silo] = counts.GetValueOrDefault(silo) + 1;
+            }
+        }
+
+        return counts;
+    }
 
     public static ClusterTotals Totals(IReadOnlyList<SiloView> silos, IReadOnlyList<GroupView> groups, long requestsPerSecond) => new(
         silos.Count(s => s.Up),

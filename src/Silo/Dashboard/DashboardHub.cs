@@ -27,6 +27,7 @@ internal sealed class DashboardHub : IAsyncDisposable
     private readonly ProcessSampler _sampler = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMilliseconds(900) };
     private readonly ClusterCollector _collector;
+    private readonly ClusterViewCache _views = new();
     private readonly SemaphoreSlim _collecting = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -40,6 +41,8 @@ internal sealed class DashboardHub : IAsyncDisposable
     private long _tick;
     private long _collectionMicros;
     private long _localReportMicros;
+    private long _buildMicros;
+    private volatile int _groupsRebuilt;
 
     public DashboardHub(int silo, ReplicaStatusBoard board, RequestLatencyRecorder latencies, LayoutHolder layout, PbftGroupHosting pbft, DevClusterControl? devCluster, ILogger logger)
     {
@@ -64,7 +67,7 @@ internal sealed class DashboardHub : IAsyncDisposable
 
     public DashboardStats Stats() => new(
         Interlocked.Read(ref _collections), Interlocked.Read(ref _localReports), Volatile.Read(ref _clients), _running, _board.IsWatched,
-        Interlocked.Read(ref _collectionMicros), Interlocked.Read(ref _localReportMicros));
+        Interlocked.Read(ref _collectionMicros), Interlocked.Read(ref _localReportMicros), Interlocked.Read(ref _buildMicros), _groupsRebuilt);
 
     /// <summary>This silo's report for a peer's dashboard; the poll keeps this silo's replicas refreshing for a while.</summary>
     public LocalReport Report(long afterEvent, long afterSecond, long afterVersion)
@@ -184,7 +187,10 @@ internal sealed class DashboardHub : IAsyncDisposable
             ClusterLayout layout = _layout.Current;
             (int, string)[] silos = [.. layout.Silos.Select(id => (id, layout.Silo(id)?.HttpEndpoint ?? ""))];
             IReadOnlyList<SiloPoll> polls = await _collector.PollAsync(silos, cancellationToken).ConfigureAwait(false);
-            ClusterSnapshot snapshot = Build(polls, Placements(layout));
+            long built = _board.Timestamp;
+            ClusterSnapshot snapshot = Build(polls, _views.Placements(layout, () => Placements(layout)));
+            Interlocked.Add(ref _buildMicros, (long)TimeProvider.System.GetElapsedTime(built).TotalMicroseconds);
+            _groupsRebuilt = _views.LastRebuilt;
             _latest = snapshot;
             TaskCompletionSource<ClusterSnapshot> next = Interlocked.Exchange(ref _next, new TaskCompletionSource<ClusterSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
             next.TrySetResult(snapshot);
@@ -201,13 +207,13 @@ internal sealed class DashboardHub : IAsyncDisposable
     {
         long nowMs = _board.NowMs;
         long nowSecond = nowMs / 1000;
-        IReadOnlyList<GroupView> groups = ClusterViewBuilder.Groups(placements, polls);
-        IReadOnlyList<SiloView> silos = ClusterViewBuilder.Silos(polls, placements, groups);
+        IReadOnlyList<GroupView> groups = _views.Groups(placements, _collector.ChangedGroups, _collector.Find);
+        IReadOnlyList<SiloView> silos = ClusterViewBuilder.Silos(polls, _views.ReplicasPerSilo, groups);
         IReadOnlyList<LatencyPoint> series = _collector.Series(nowSecond);
         ClusterTotals totals = ClusterViewBuilder.Totals(silos, groups, series.Count > 0 ? series[^1].Requests : 0);
         var overview = new DashboardOverview(_silo, nowMs, Interlocked.Increment(ref _tick), DevCluster is not null, silos, totals, series, DevCluster?.Describe() ?? []);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(overview, DashboardJsonContext.Default.DashboardOverview);
-        IReadOnlyList<ReplicaStatusEvent> events = [.. _collector.Events.OrderBy(e => e.AtMs)];
+        IReadOnlyList<ReplicaStatusEvent> events = _collector.Events;
         _collector.RecordCommits(groups, nowSecond);
         return new ClusterSnapshot(overview, json, groups, events, _collector.CommitHistory);
     }

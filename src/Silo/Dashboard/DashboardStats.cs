@@ -8,4 +8,6 @@ namespace Synod.Silo.Dashboard;
 /// <param name="BoardWatched">Whether this silo's replicas refresh their snapshots now.</param>
 /// <param name="CollectionMicros">Wall time spent in collections (polls included), microseconds in all.</param>
 /// <param name="LocalReportMicros">Time spent building reports for peers, microseconds in all.</param>
-public sealed record DashboardStats(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched, long CollectionMicros, long LocalReportMicros);
+/// <param name="BuildMicros">Of the collections' time, what building the views took (polls excluded), microseconds in all.</param>
+/// <param name="GroupsRebuilt">Group views the last collection rebuilt (the others did not change).</param>
+public sealed record DashboardStats(long Collections, long LocalReports, int Clients, bool Collecting, bool BoardWatched, long CollectionMicros, long LocalReportMicros, long BuildMicros, int GroupsRebuilt);
