@@ -11,6 +11,7 @@ using Synod.Silo.Tests.Harness;
 namespace Synod.Silo.Tests;
 
 /// <summary>The Synod meter and activity source on a three-silo cluster in this process, and the OTLP switch.</summary>
+[Collection(InProcessClusterCollection.Name)]
 public sealed class TelemetryTests
 {
     private const string Group = "kv-0";

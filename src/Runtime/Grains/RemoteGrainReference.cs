@@ -4,8 +4,8 @@ using Synod.Runtime.Transport;
 
 namespace Synod.Runtime.Grains;
 
-/// <summary>A reference to a grain placed on another silo: a call travels as a transport message and its answer comes back correlated.</summary>
-internal sealed class RemoteGrainReference(SiloRuntime runtime, GrainId id, SiloId silo) : IGrainReference
+/// <summary>A reference to a grain placed on another silo: a call travels as a transport message (directly, or <paramref name="relayed"/> through <paramref name="silo"/>) and its answer comes back correlated.</summary>
+internal sealed class RemoteGrainReference(SiloRuntime runtime, GrainId id, SiloId silo, bool relayed = false) : IGrainReference
 {
     public GrainId Id { get; } = id;
 
@@ -15,7 +15,7 @@ internal sealed class RemoteGrainReference(SiloRuntime runtime, GrainId id, Silo
     {
         ArgumentNullException.ThrowIfNull(request);
         TransportMessage answer = await runtime.CallRemoteAsync(
-            silo, Id, request.Descriptor.FullName, request.ToByteString(), cancellationToken).ConfigureAwait(false);
+            silo, Id, request.Descriptor.FullName, request.ToByteString(), cancellationToken, relayed).ConfigureAwait(false);
         if (answer.Kind == RemoteKinds.Error)
         {
             throw new GrainCallException(Id, silo, answer.Payload.ToStringUtf8());

@@ -9,6 +9,13 @@ internal static class RemoteKinds
     /// <summary>A grain call; the kind continues with the request's Protobuf type name.</summary>
     public const string CallPrefix = "call:";
 
+    /// <summary>
+    /// A grain call sent to a silo that is asked to pass it on to the grain's silo (the caller cannot
+    /// reach that silo itself); the kind continues with the request's Protobuf type name. A relayed
+    /// call is passed on as a plain <see cref="CallPrefix"/> call, never relayed again.
+    /// </summary>
+    public const string RelayPrefix = "relay:";
+
     /// <summary>Many stream items for one silo in one message; the payload is a <see cref="Transport.StreamBatch"/>.</summary>
     public const string StreamBatch = "stream-batch";
 

@@ -42,6 +42,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<TransportMessage>> _calls = new();
     private readonly ConcurrentDictionary<Task, bool> _serving = new();
     private ClusterBinding? _cluster;
+    private long _relayed;
     private long _nextCorrelation;
     private Task? _ticker;
     private Task? _peerWatcher;
@@ -106,6 +107,14 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
             ? new RemoteGrainReference(this, id, silo)
             : new LocalGrainReference(this, id);
 
+    /// <summary>
+    /// A reference to a grain on another silo whose calls travel through <paramref name="via"/>:
+    /// that silo passes each call on to the grain's silo and the answer back (one hop more). For a
+    /// caller that cannot reach the grain's silo while <paramref name="via"/> can (a partial
+    /// partition). The grain's silo is the one the relay's placement says.
+    /// </summary>
+    public IGrainReference GetGrainVia(GrainId id, SiloId via) => new RemoteGrainReference(this, id, via, relayed: true);
+
     /// <inheritdoc/>
     public IAsyncStream<T> GetStream<T>(StreamId id)
         where T : IMessage<T>, new() => new RoutedStream<T>(this, id);
@@ -140,6 +149,10 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         else if (message.Kind.StartsWith(RemoteKinds.StreamPrefix, StringComparison.Ordinal))
         {
             ReceiveStreamItem(message);
+        }
+        else if (message.Kind.StartsWith(RemoteKinds.RelayPrefix, StringComparison.Ordinal))
+        {
+            Track(RelayCallAsync(from, message));
         }
         else if (message.Kind.StartsWith(RemoteKinds.CallPrefix, StringComparison.Ordinal))
         {
@@ -256,7 +269,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         where T : IMessage<T>, new() =>
         TryGetConsumer(stream, out GrainId consumer) && QueueLocally(stream, consumer, item);
 
-    internal async Task<TransportMessage> CallRemoteAsync(SiloId silo, GrainId grain, string requestType, ByteString request, CancellationToken cancellationToken)
+    internal async Task<TransportMessage> CallRemoteAsync(SiloId silo, GrainId grain, string requestType, ByteString request, CancellationToken cancellationToken, bool relayed = false)
     {
         ClusterBinding cluster = _cluster ?? throw new InvalidOperationException("The runtime is not attached to a cluster.");
         ulong correlation = (ulong)Interlocked.Increment(ref _nextCorrelation);
@@ -266,7 +279,7 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
         using Activity? span = RuntimeTelemetry.Source.StartActivity(RuntimeTelemetry.CallSpan, ActivityKind.Client);
         try
         {
-            var message = new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
+            var message = new TransportMessage { Kind = (relayed ? RemoteKinds.RelayPrefix : RemoteKinds.CallPrefix) + requestType, Target = grain.ToString(), CorrelationId = correlation, Payload = request };
             if (span is not null)
             {
                 span.SetTag("synod.grain", message.Target);
@@ -488,6 +501,53 @@ public sealed class SiloRuntime : IGrainFactory, IStreamProvider, IAsyncDisposab
 
         _cluster?.Transport.TrySend(from, answer);
     }
+
+    // A call another silo asks this one to pass on: served here when the grain is placed here,
+    // else sent on to its silo as a plain call (so it is never relayed twice), and the answer (or
+    // the failure) goes back under the caller's correlation id.
+    private async Task RelayCallAsync(SiloId from, TransportMessage message)
+    {
+        string requestType = message.Kind[RemoteKinds.RelayPrefix.Length..];
+        TransportMessage answer;
+        try
+        {
+            int slash = message.Target.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || _cluster is not { } cluster)
+            {
+                throw new ArgumentException($"'{message.Target}' is not a grain id, or this silo is not in a cluster.");
+            }
+
+            GrainId grain = GrainId.Create(message.Target[..slash], message.Target[(slash + 1)..]);
+            SiloId target = cluster.Placement(grain);
+            Interlocked.Increment(ref _relayed);
+            if (target == cluster.Self)
+            {
+                byte[] local = await RunRemoteCallAsync(new TransportMessage { Kind = RemoteKinds.CallPrefix + requestType, Target = message.Target, Payload = message.Payload }).ConfigureAwait(false);
+                answer = new TransportMessage { Kind = RemoteKinds.Response, Payload = ByteString.CopyFrom(local) };
+            }
+            else if (target == from)
+            {
+                throw new GrainCallException(grain, target, "the grain is on the caller's own silo; it is not relayed back");
+            }
+            else
+            {
+                answer = await CallRemoteAsync(target, grain, requestType, message.Payload, _abortTurns.Token).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The boundary of a relayed call: the failure goes back to the caller as an error answer.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            answer = new TransportMessage { Kind = RemoteKinds.Error, Payload = ByteString.CopyFromUtf8($"{error.GetType().Name}: {error.Message}") };
+        }
+
+        answer.CorrelationId = message.CorrelationId;
+        answer.Target = "";
+        _cluster?.Transport.TrySend(from, answer);
+    }
+
+    /// <summary>Calls this silo passed on for another silo (see <see cref="GetGrainVia"/>).</summary>
+    public long RelayedCalls => Interlocked.Read(ref _relayed);
 
     private Task<byte[]> RunRemoteCallAsync(TransportMessage message)
     {

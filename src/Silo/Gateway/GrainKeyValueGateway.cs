@@ -27,8 +27,16 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
 
+    // A relayed attempt crosses two links before the leader commits.
+    private static readonly TimeSpan RelayAttemptTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a group's calls keep going through a relay before the direct route is tried again.</summary>
+    public static readonly TimeSpan RelayRouteLifetime = TimeSpan.FromSeconds(10);
+
     private readonly KvSessionPool _sessions = new(256);
     private readonly Dictionary<string, ulong> _leaders = [];
+    private readonly Dictionary<string, (int Silo, long Until)> _relays = [];
+    private long _relayedCalls;
 
     /// <summary>Latencies of the key-value requests that reached a group (the dashboard's charts).</summary>
     public RequestLatencyRecorder Latencies { get; } = new();
@@ -175,18 +183,30 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
             cancellationToken);
 
     /// <summary>Calls the group's leader until it answers OK or Rejected; null when the deadline passes.</summary>
+    /// <remarks>
+    /// When this silo cannot reach the leader's silo but a follower elsewhere names it (a partial
+    /// partition: the leader still leads, only this link is cut), the call goes through that
+    /// follower's silo (<see cref="Relay"/>), and the group's calls keep that route for
+    /// <see cref="RelayRouteLifetime"/> before trying the direct one again. The same command bytes
+    /// travel either way, so a write tried directly and then relayed is still applied once.
+    /// </remarks>
     private async Task<ReplicaAnswer?> CallLeaderAsync(string group, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         ulong replica = Leader(group);
+        int? via = RelayRoute(group);
+        HashSet<ulong>? unreachable = null;
         while (clock.Elapsed < deadline)
         {
-            ReplicaAnswer? answer = await TryCallAsync(grains, ClusterLayout.ReplicaGrain(group, replica), call, cancellationToken).ConfigureAwait(false);
+            GrainId grain = ClusterLayout.ReplicaGrain(group, replica);
+            ReplicaAnswer? answer = via is { } relaySilo && Relay is { } relay
+                ? await TryCallAsync(relay(grain, relaySilo), call, RelayAttemptTimeout, cancellationToken).ConfigureAwait(false)
+                : await TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken).ConfigureAwait(false);
             switch (answer?.Status)
             {
                 case ReplicaAnswer.Types.Status.Ok:
                 case ReplicaAnswer.Types.Status.Rejected when answer.Detail.StartsWith(CommandTooLarge, StringComparison.Ordinal):
-                    Remember(group, replica);
+                    Remember(group, replica, via);
                     return answer;
                 case ReplicaAnswer.Types.Status.Rejected:
                     // Temporary (too many uncommitted entries or pending reads, a transfer in
@@ -194,6 +214,12 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                     continue;
                 case ReplicaAnswer.Types.Status.NotLeader when answer.LeaderHint != replica && layout.Current.ReplicasOf(group).Contains(answer.LeaderHint):
+                    if (via is null && unreachable?.Contains(answer.LeaderHint) == true)
+                    {
+                        // A replica we just reached names a leader we could not reach: go through its silo.
+                        via = RelayCandidate(group, replica, answer.LeaderHint);
+                    }
+
                     replica = answer.LeaderHint;
                     continue;
                 case ReplicaAnswer.Types.Status.UnknownOutcome:
@@ -201,6 +227,17 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
                     await Task.Delay(10, cancellationToken).ConfigureAwait(false);
                     continue;
                 default:
+                    if (via is not null)
+                    {
+                        // The relay did not get through either: forget the route, go direct again.
+                        ForgetRelay(group);
+                        via = null;
+                    }
+                    else if (answer is null)
+                    {
+                        (unreachable ??= []).Add(replica);
+                    }
+
                     replica = NextReplica(group, replica);
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                     break;
@@ -210,15 +247,51 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         return null;
     }
 
-    private static async Task<ReplicaAnswer?> TryCallAsync(IGrainFactory grains, GrainId grain, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Passes a call to a replica through another silo (see <c>SiloRuntime.GetGrainVia</c>); null
+    /// (the default) turns relaying off. Set by the host.
+    /// </summary>
+    public Func<GrainId, int, IGrainReference>? Relay { get; init; }
+
+    /// <summary>This gateway's silo (never chosen as a relay).</summary>
+    public int Self { get; init; }
+
+    /// <summary>Calls this gateway sent through another silo because it could not reach the leader's.</summary>
+    public long RelayedCalls => Interlocked.Read(ref _relayedCalls);
+
+    // The silo to relay through: the one of the replica that named the leader, unless that is this
+    // silo or the leader's own; otherwise another silo that holds a replica of the group.
+    private int? RelayCandidate(string group, ulong answered, ulong leader)
+    {
+        if (Relay is null)
+        {
+            return null;
+        }
+
+        ClusterLayout current = layout.Current;
+        int leaderSilo = current.SiloOf(group, new Consensus.Raft.ReplicaId(leader)).Value;
+        IEnumerable<int> candidates = [current.SiloOf(group, new Consensus.Raft.ReplicaId(answered)).Value,
+            .. current.ReplicasOf(group).Select(r => current.SiloOf(group, new Consensus.Raft.ReplicaId(r)).Value)];
+        foreach (int silo in candidates)
+        {
+            if (silo != Self && silo != leaderSilo && silo != 0)
+            {
+                return silo;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<ReplicaAnswer?> TryCallAsync(IGrainReference grain, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // One attempt may not use the whole deadline: a replica whose silo just died looks alive
         // until its heartbeats are missed, and the next replica may already lead.
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(AttemptTimeout);
+        attempt.CancelAfter(timeout);
         try
         {
-            return await call(grains.GetGrain(grain), attempt.Token).ConfigureAwait(false);
+            return await call(grain, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is GrainCallException or GrainUnavailableException or ObjectDisposedException)
         {
@@ -230,6 +303,22 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         {
             // This attempt ran out of time; the caller tries another replica.
             return null;
+        }
+    }
+
+    private int? RelayRoute(string group)
+    {
+        lock (_leaders)
+        {
+            return _relays.TryGetValue(group, out (int Silo, long Until) route) && Stopwatch.GetTimestamp() < route.Until ? route.Silo : null;
+        }
+    }
+
+    private void ForgetRelay(string group)
+    {
+        lock (_leaders)
+        {
+            _relays.Remove(group);
         }
     }
 
@@ -276,11 +365,25 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         return replicas[0];
     }
 
-    private void Remember(string group, ulong replica)
+    private void Remember(string group, ulong replica, int? via)
     {
         lock (_leaders)
         {
             _leaders[group] = replica;
+            if (via is { } silo)
+            {
+                // Keep the relayed route for a while, then try the direct one again.
+                _relays[group] = (silo, Stopwatch.GetTimestamp() + (long)(RelayRouteLifetime.TotalSeconds * Stopwatch.Frequency));
+            }
+            else
+            {
+                _relays.Remove(group);
+            }
+        }
+
+        if (via is not null)
+        {
+            Interlocked.Increment(ref _relayedCalls);
         }
     }
 

@@ -75,6 +75,9 @@ public sealed class SiloHost : IAsyncDisposable
     /// <summary>The silo's id.</summary>
     public int Id => _options.Id;
 
+    /// <summary>Key-value and lock calls this silo's gateway passed through another silo because it could not reach the leader's.</summary>
+    public long RelayedCalls => _gateway?.RelayedCalls ?? 0;
+
     /// <summary>The replicas' telemetry snapshots on this silo (what its <c>Synod</c> instruments read); null until started.</summary>
     public ReplicaMetrics? ReplicaMetrics => _replicaMetrics;
 
@@ -114,6 +117,8 @@ public sealed class SiloHost : IAsyncDisposable
         _gateway = new GrainKeyValueGateway(_runtime, _layout, () => StatusAsync(CancellationToken.None), TimeSpan.FromSeconds(10))
         {
             IsPbftGroup = group => pbft.SilosOf(group).Count > 0,
+            Self = _options.Id,
+            Relay = (grain, via) => _runtime.GetGrainVia(grain, new SiloId(via)),
         };
         _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);
         _gatewayMetrics = new GatewayMetrics(_options.Id);

@@ -25,7 +25,8 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     public IEnumerable<Uri> Gateways => Silos.Select(s => new Uri(s.HttpEndpoint));
 
-    public static async Task<InProcessCluster> StartAsync()
+    /// <param name="faults">When given, the silos' transports go through its link-fault hooks (cut links).</param>
+    public static async Task<InProcessCluster> StartAsync(Dashboard.DevClusterControl? faults = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"telemetry-{Guid.NewGuid():N}");
         List<SiloPeerOptions> peers = [.. Enumerable.Range(1, 3).Select(id => new SiloPeerOptions
@@ -51,7 +52,10 @@ internal sealed class InProcessCluster : IAsyncDisposable
                         AutoRebalance = false,
                         Silos = peers,
                     },
-                    NullLoggerFactory.Instance);
+                    NullLoggerFactory.Instance)
+                {
+                    DevCluster = faults,
+                };
                 silos.Add(silo);
                 await silo.StartAsync(CancellationToken.None);
             }
