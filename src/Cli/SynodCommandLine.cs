@@ -15,6 +15,7 @@ internal static class SynodCommandLine
         root.Subcommands.Add(GroupCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

@@ -1,0 +1,7 @@
+namespace Synod.Cli.Bench;
+
+/// <summary>What one run measured: operations that succeeded and failed in the measured window, and their latencies.</summary>
+internal sealed record BenchResult(BenchSettings Settings, double MeasuredSeconds, long Ops, long Errors, LatencyHistogram Latencies)
+{
+    public double OpsPerSecond => MeasuredSeconds > 0 ? Ops / MeasuredSeconds : 0;
+}
