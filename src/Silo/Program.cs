@@ -30,6 +30,8 @@ else
 
 // Synod:Raft and Synod:Pbft (file or Synod__Raft__* / Synod__Pbft__* variables, in the dev
 // cluster too): the replicas' settings; PBFT's are bound once per silo (the host sets its Byzantine mode).
+// Synod:Testing: fault-injection switches for tests, all off by default (see SiloTestingOptions).
+SiloTestingOptions testing = settings.GetSection("Synod:Testing").Get<SiloTestingOptions>() ?? new SiloTestingOptions();
 RaftReplicaOptions raft = settings.GetSection("Synod:Raft").Get<RaftReplicaOptions>() ?? new RaftReplicaOptions();
 
 // Synod:Telemetry (Synod__Telemetry__OtlpEndpoint=http://collector:4317): OTLP export of the Synod
@@ -55,7 +57,7 @@ try
 
     foreach (SiloOptions options in silos)
     {
-        SiloHost host = devCluster?.Create(options) ?? new SiloHost(options, loggerFactory, raft, PbftSettings());
+        SiloHost host = devCluster?.Create(options) ?? new SiloHost(options, loggerFactory, raft, PbftSettings()) { Testing = testing };
         hosts.Add(host);
         await host.StartAsync(stopping.Token);
         Console.WriteLine($"silo {options.Id}: HTTP API {options.HttpEndpoint}  transport {options.TransportEndpoint}  data {Path.GetFullPath(options.DataDirectory)}");

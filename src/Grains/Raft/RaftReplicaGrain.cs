@@ -258,6 +258,14 @@ public sealed class RaftReplicaGrain :
             return Answer(ReplicaAnswers.Unavailable(_fault ?? "the replica is not active"));
         }
 
+        if (request.UnsafeLocal)
+        {
+            // The deliberately broken mode of Synod:Testing:UnsafeLocalReads: any role, no ReadIndex.
+            return Answer(_machine is not null
+                ? ReplicaAnswers.Ok(_node.AppliedIndex.Value, _machine.Query(request.Query.ToByteArray()))
+                : ReplicaAnswers.Unavailable("the replica has no state machine"));
+        }
+
         if (request.Stale)
         {
             return Answer(_node.Role == RaftRole.Leader && _machine is not null

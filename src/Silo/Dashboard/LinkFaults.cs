@@ -24,6 +24,9 @@ public sealed class LinkFaults
     public void Set(int peer, bool cut) =>
         ImmutableInterlocked.Update(ref _cut, set => cut ? set.Add(peer) : set.Remove(peer));
 
+    /// <summary>Drops exactly <paramref name="peers"/>' messages from now on (empty: every link delivers).</summary>
+    public void SetAll(IEnumerable<int> peers) => Volatile.Write(ref _cut, [.. peers]);
+
     /// <summary>Wraps the runtime's handler: a message from a cut peer is dropped and counted.</summary>
     public TransportMessageHandler Wrap(TransportMessageHandler inner) => (from, message, cancellationToken) =>
     {

@@ -50,6 +50,14 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
         long started = RequestLatencyRecorder.Start();
         byte[] keyBytes = ClusterLayout.KeyBytes(key);
+        if (UnsafeLocalReadsSilo is { } silo && UnsafeLocalReplica(layout.Current.GroupOf(keyBytes), silo) is { } local)
+        {
+            ReplicaAnswer? unsafeAnswer = await TryCallAsync(
+                grains, local, (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes), UnsafeLocal = true }, token), cancellationToken).ConfigureAwait(false);
+            Latencies.RecordSince(started);
+            return unsafeAnswer is { Status: ReplicaAnswer.Types.Status.Ok } ? ToOutcome(unsafeAnswer) : NoQuorum();
+        }
+
         ReplicaAnswer? answer = await CallLeaderAsync(
             layout.Current.GroupOf(keyBytes),
             (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes) }, token),
@@ -57,6 +65,17 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         Latencies.RecordSince(started);
         return answer is null ? NoQuorum() : ToOutcome(answer);
     }
+
+    /// <summary>
+    /// Set with Synod:Testing:UnsafeLocalReads to this silo's id: GET is answered by this silo's own
+    /// replica of the key's group whatever its role (a deliberately broken, non-linearizable mode).
+    /// </summary>
+    public int? UnsafeLocalReadsSilo { get; init; }
+
+    private GrainId? UnsafeLocalReplica(string group, int silo) =>
+        layout.Current.Group(group).Replicas.FirstOrDefault(r => r.Silo == silo) is { } placement
+            ? ClusterLayout.ReplicaGrain(group, placement.Replica)
+            : null;
 
     public Task<KeyValueOutcome> PutAsync(string key, ReadOnlyMemory<byte> value, string? requestId, KeyValueFence? fence, CancellationToken cancellationToken) =>
         value.Length > MaxValueBytes

@@ -49,6 +49,12 @@ public sealed class SiloHost : IAsyncDisposable
     /// <summary>The dev cluster's fault panel when this silo is one of its in-process silos; null otherwise (set before <see cref="StartAsync"/>).</summary>
     public Dashboard.DevClusterControl? DevCluster { get; set; }
 
+    /// <summary>The fault-injection switches (section <c>Synod:Testing</c>); all off by default (set before <see cref="StartAsync"/>).</summary>
+    public SiloTestingOptions Testing { get; init; } = new();
+
+    // The test-only link cuts of Synod:Testing:FaultInjection (the dev cluster has its own panel).
+    private Dashboard.LinkFaults? _testLinks;
+
     /// <summary>The options this silo's PBFT replicas run with (the fault panel switches their Byzantine mode); null before start.</summary>
     public Grains.Pbft.PbftReplicaOptions? PbftReplicaOptions => _pbft?.ReplicaOptions;
 
@@ -92,6 +98,17 @@ public sealed class SiloHost : IAsyncDisposable
             new SqliteReplicaStoreOptions { Path = Path.Combine(_options.DataDirectory, $"silo-{_options.Id}.db") }, _loggerFactory);
         await _store.Started.WaitAsync(cancellationToken).ConfigureAwait(false);
 
+        if (Testing.FaultInjection)
+        {
+            SiloHostLog.FaultInjection(_logger, _options.Id);
+            _testLinks = DevCluster is null ? new Dashboard.LinkFaults() : null;
+        }
+
+        if (Testing.UnsafeLocalReads)
+        {
+            SiloHostLog.UnsafeLocalReads(_logger, _options.Id);
+        }
+
         var directory = new KeyValueGroupDirectory(_layout);
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
@@ -103,7 +120,7 @@ public sealed class SiloHost : IAsyncDisposable
             new SiloEndpoint(new SiloId(_options.Id), ParseEndpoint(_options.TransportEndpoint)),
             silos.Where(s => s.Id != _options.Id).Select(s => new SiloEndpoint(new SiloId(s.Id), ParseEndpoint(s.TransportEndpoint))),
             new TransportOptions { ClusterName = _options.ClusterName, ClusterKey = _options.ClusterKey },
-            DevCluster?.LinksOf(_options.Id).Wrap(_runtime.OnTransportMessageAsync) ?? _runtime.OnTransportMessageAsync,
+            (DevCluster?.LinksOf(_options.Id) ?? _testLinks)?.Wrap(_runtime.OnTransportMessageAsync) ?? _runtime.OnTransportMessageAsync,
             _loggerFactory);
         LayoutHolder layout = _layout;
         PbftGroupHosting pbft = _pbft;
@@ -119,6 +136,7 @@ public sealed class SiloHost : IAsyncDisposable
             IsPbftGroup = group => pbft.SilosOf(group).Count > 0,
             Self = _options.Id,
             Relay = (grain, via) => _runtime.GetGrainVia(grain, new SiloId(via)),
+            UnsafeLocalReadsSilo = Testing.UnsafeLocalReads ? _options.Id : null,
         };
         _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);
         _gatewayMetrics = new GatewayMetrics(_options.Id);
@@ -364,9 +382,42 @@ public sealed class SiloHost : IAsyncDisposable
         WebApplication app = builder.Build();
         PbftHosting.MapEndpoint(app, _pbft!, _options.Id, _runtime!);
         SiloHttp.Map(app, DirectoryJson);
+        if (_testLinks is { } links)
+        {
+            MapTestingLinks(app, links);
+        }
+
         _dashboard = new Dashboard.DashboardHub(_options.Id, _board, _gateway!.Latencies, _layout!, _pbft!, DevCluster, _logger);
         Dashboard.DashboardEndpoints.Map(app, _dashboard, _logger);
         return app;
+    }
+
+    /// <summary>
+    /// <c>GET /v1/testing/links</c> lists the peers whose messages this silo drops; <c>POST
+    /// /v1/testing/links?drop=2,3</c> replaces that set (<c>?drop=</c> heals every link). Mapped only
+    /// with Synod:Testing:FaultInjection (otherwise the fallback answers 404).
+    /// </summary>
+    private void MapTestingLinks(WebApplication app, Dashboard.LinkFaults links)
+    {
+        app.MapGet("/v1/testing/links", () => Results.Text(string.Join(',', links.Cut.Order())));
+        app.MapPost("/v1/testing/links", (string? drop) =>
+        {
+            var peers = new List<int>();
+            foreach (string part in (drop ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int peer) || peer == _options.Id)
+                {
+                    return Results.BadRequest($"not a peer silo id: {part}");
+                }
+
+                peers.Add(peer);
+            }
+
+            links.SetAll(peers);
+            string listed = string.Join(',', links.Cut.Order());
+            SiloHostLog.LinksCut(_logger, _options.Id, listed);
+            return Results.Text(listed);
+        });
     }
 
     /// <summary>

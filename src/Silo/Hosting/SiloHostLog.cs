@@ -25,4 +25,13 @@ internal static partial class SiloHostLog
 
     [LoggerMessage(EventId = 7207, Level = LogLevel.Information, Message = "Silo {Silo}: replica {Replica} left this silo; its storage is deleted")]
     public static partial void ReplicaRetired(ILogger logger, int silo, string replica);
+
+    [LoggerMessage(EventId = 7208, Level = LogLevel.Warning, Message = "Silo {Silo}: UNSAFE testing mode Synod:Testing:UnsafeLocalReads is on: GET is served from this silo's own replica without ReadIndex or a leader check; reads are NOT linearizable")]
+    public static partial void UnsafeLocalReads(ILogger logger, int silo);
+
+    [LoggerMessage(EventId = 7209, Level = LogLevel.Warning, Message = "Silo {Silo}: testing mode Synod:Testing:FaultInjection is on: POST /v1/testing/links can cut this silo's links")]
+    public static partial void FaultInjection(ILogger logger, int silo);
+
+    [LoggerMessage(EventId = 7210, Level = LogLevel.Warning, Message = "Silo {Silo}: fault injection now drops messages from silos [{Peers}]")]
+    public static partial void LinksCut(ILogger logger, int silo, string peers);
 }
