@@ -16,6 +16,7 @@ internal static class SynodCommandLine
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ChaosCommand.Create());
         return root;
     }
 

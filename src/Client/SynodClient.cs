@@ -44,6 +44,7 @@ public sealed class SynodClient : IDisposable
     private readonly ClientSessionPool _sessions = new();
     private readonly PbftGroupPool _pbft;
     private readonly TimeProvider _time;
+    private readonly bool _routeByDirectory;
 
     /// <summary>Creates a client of the local development cluster (127.0.0.1:8081–8083).</summary>
     public SynodClient()
@@ -92,6 +93,7 @@ public sealed class SynodClient : IDisposable
         _pbft = new PbftGroupPool(httpClient, options);
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
         _time = time;
+        _routeByDirectory = options.RouteByDirectory;
     }
 
     /// <summary>The gateways this client uses, in the order it tries them.</summary>
@@ -476,7 +478,7 @@ public sealed class SynodClient : IDisposable
         try
         {
             var requestId = session?.NextRequestId();
-            var routed = key is null ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
+            var routed = key is null || !_routeByDirectory ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
             using var response = await _failover.SendAsync(
                 operation,
                 gateway =>

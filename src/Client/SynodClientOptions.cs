@@ -29,6 +29,13 @@ public sealed class SynodClientOptions : IValidatableObject
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Whether a key-value operation goes first to the silo the cluster's directory names as its
+    /// group's leader (default true). False: only <see cref="Gateways"/>, in order, as a client that
+    /// is attached to one silo (the chaos tests spread their clients over every silo's gateway this way).
+    /// </summary>
+    public bool RouteByDirectory { get; set; } = true;
+
+    /// <summary>
     /// Attempts per operation, across gateways, before it fails with <see cref="SynodErrorCodes.Unavailable"/>.
     /// Every attempt of a write carries the same request id, so the cluster applies it at most once. Default 6.
     /// </summary>

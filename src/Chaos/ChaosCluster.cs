@@ -1,0 +1,123 @@
+using System.Globalization;
+using Synod.Client;
+
+namespace Synod.Chaos;
+
+/// <summary>The silo processes of a chaos run and the faults that can be done to them.</summary>
+internal sealed class ChaosCluster : IAsyncDisposable
+{
+    private const string ClusterKey = "chaos-test-cluster-key-0123456789";
+    private readonly SiloProcess?[] _silos;
+    private readonly ClusterPorts _ports;
+    private readonly string _data;
+    private readonly SiloLaunchOptions _launch;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    public ChaosCluster(ChaosOptions options, string dataDirectory)
+    {
+        Count = options.Silos;
+        _silos = new SiloProcess?[options.Silos + 1];
+        _ports = options.BasePort == 0 ? new ClusterPorts() : new ClusterPorts(options.BasePort);
+        _data = dataDirectory;
+        _launch = new SiloLaunchOptions
+        {
+            FaultInjection = true,
+            UnsafeLocalReads = options.UnsafeLocalReads,
+            SiloAssembly = options.SiloAssembly ?? new SiloLaunchOptions().SiloAssembly,
+        };
+    }
+
+    public int Count { get; }
+
+    public IEnumerable<int> Ids => Enumerable.Range(1, Count);
+
+    public Uri Gateway(int silo) => new(_ports.Http(silo));
+
+    public Task StartAllAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Ids.Where(id => _silos[id] is null).Select(id => StartAsync(id, cancellationToken)));
+
+    public async Task StartAsync(int id, CancellationToken cancellationToken) =>
+        _silos[id] = await SiloProcess.StartAsync(id, _ports, _data, ClusterKey, keyValueGroups: 1, silos: Count, launch: _launch, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>SIGKILL (disposing a running silo process kills it).</summary>
+    public async Task KillAsync(int id)
+    {
+        if (_silos[id] is { } silo)
+        {
+            _silos[id] = null;
+            await silo.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Pause(int id) => _silos[id]?.Pause();
+
+    public void Resume(int id) => _silos[id]?.Resume();
+
+    /// <summary>Makes silo <paramref name="id"/> drop the messages of <paramref name="peers"/> (empty: heal).</summary>
+    public async Task DropFromAsync(int id, IEnumerable<int> peers, CancellationToken cancellationToken)
+    {
+        string drop = string.Join(',', peers.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        using HttpResponseMessage response = await _http.PostAsync(new Uri(Gateway(id), $"/v1/testing/links?drop={drop}"), null, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Heals every link, resumes paused silos and starts stopped ones.</summary>
+    public async Task HealAsync(CancellationToken cancellationToken)
+    {
+        foreach (int id in Ids)
+        {
+            if (_silos[id] is { Paused: true } paused)
+            {
+                paused.Resume();
+            }
+
+            if (_silos[id] is { HasExited: true })
+            {
+                await KillAsync(id).ConfigureAwait(false);
+            }
+        }
+
+        await StartAllAsync(cancellationToken).ConfigureAwait(false);
+        foreach (int id in Ids)
+        {
+            await DropFromAsync(id, [], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The silo whose replica leads the key-value group (kv-0), as a reachable silo reports it; null when none knows.</summary>
+    public async Task<int?> LeaderOfKeyValueGroupAsync(CancellationToken cancellationToken)
+    {
+        foreach (int id in Ids.Where(i => _silos[i] is { Paused: false }))
+        {
+            using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(id) }, RouteByDirectory = false, MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(2) });
+            try
+            {
+                SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                SynodReplicaStatus? leader = status.Groups.FirstOrDefault(g => g.Group == "kv-0")?.Replicas.FirstOrDefault(r => r.Role == "Leader");
+                if (leader is not null && int.TryParse(leader.Silo, NumberStyles.None, CultureInfo.InvariantCulture, out int silo))
+                {
+                    return silo;
+                }
+            }
+            catch (SynodException)
+            {
+                // That silo did not answer; ask the next.
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (SiloProcess? silo in _silos)
+        {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        _http.Dispose();
+    }
+}

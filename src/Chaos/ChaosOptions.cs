@@ -1,0 +1,66 @@
+namespace Synod.Chaos;
+
+/// <summary>The faults the nemesis injects.</summary>
+public enum FaultKind
+{
+    /// <summary>SIGKILL one silo, then start it again.</summary>
+    Kill,
+
+    /// <summary>SIGSTOP the silo leading the key-value group for longer than an election timeout, then SIGCONT.</summary>
+    Pause,
+
+    /// <summary>SIGKILL every silo, then start them all again.</summary>
+    RestartAll,
+
+    /// <summary>Cut one silo from the others in both directions (transport fault injection), then heal.</summary>
+    Partition,
+
+    /// <summary>One silo stops hearing the others (it still reaches them), then heal.</summary>
+    OneWayPartition,
+}
+
+/// <summary>A chaos run's settings.</summary>
+public sealed record ChaosOptions
+{
+    /// <summary>How long clients run while the nemesis injects faults. Default 60 s.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Seeds the workload's and the nemesis' choices.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Silo processes (3: each group has three replicas).</summary>
+    public int Silos { get; init; } = 3;
+
+    /// <summary>Concurrent clients, spread over the silos' gateways. Default 6.</summary>
+    public int Clients { get; init; } = 6;
+
+    /// <summary>Keys the clients share. Default 5.</summary>
+    public int Keys { get; init; } = 5;
+
+    /// <summary>First of the ten loopback ports the silos use; 0 picks free ports.</summary>
+    public int BasePort { get; init; }
+
+    /// <summary>Where the silos keep their files; a fresh temporary directory when null (deleted afterwards).</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The silo assembly to start; default <c>Synod.Silo.dll</c> next to the running program.</summary>
+    public string? SiloAssembly { get; init; }
+
+    /// <summary>The faults to cycle through (each round in a seeded order). Default all.</summary>
+    public IReadOnlyList<FaultKind> Faults { get; init; } = Enum.GetValues<FaultKind>();
+
+    /// <summary>How long a pause or partition lasts, and how long a killed silo stays down. Default 2.5 s (the election timeout is 150–300 ms).</summary>
+    public TimeSpan FaultLength { get; init; } = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>Time without faults after each one. Default 3 s.</summary>
+    public TimeSpan Recovery { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Start the silos in the deliberately broken mode Synod:Testing:UnsafeLocalReads.</summary>
+    public bool UnsafeLocalReads { get; init; }
+
+    /// <summary>Per-attempt timeout of the clients. Default 1.5 s.</summary>
+    public TimeSpan ClientRequestTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The checker's budget per key.</summary>
+    public CheckerBudget Budget { get; init; } = new();
+}

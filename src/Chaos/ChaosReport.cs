@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+
+namespace Synod.Chaos;
+
+/// <summary>How operations of one kind ended.</summary>
+public sealed record OperationCounts(OperationKind Kind, int Ok, int Failed, int Indeterminate);
+
+/// <summary>One injected fault: what, to which silo(s), when it began and when it was healed (seconds since the run began), and the operations that succeeded after it healed and before the next fault.</summary>
+public sealed record InjectedFault(FaultKind Kind, string Target, double Began, double Healed, int OkOperationsAfter);
+
+/// <summary>What a chaos run found.</summary>
+public sealed record ChaosReport
+{
+    /// <summary>The run's seed.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Operation outcomes per kind.</summary>
+    public required IReadOnlyList<OperationCounts> Operations { get; init; }
+
+    /// <summary>The faults, in order.</summary>
+    public required IReadOnlyList<InjectedFault> Faults { get; init; }
+
+    /// <summary>The checker's verdict on the whole history (final reads included).</summary>
+    public required CheckResult Check { get; init; }
+
+    /// <summary>Acknowledged writes that the final reads show lost (empty when none).</summary>
+    public required IReadOnlyList<string> LostWrites { get; init; }
+
+    /// <summary>The final value of every key.</summary>
+    public required IReadOnlyDictionary<string, string?> FinalValues { get; init; }
+
+    /// <summary>How long the checker took.</summary>
+    public required TimeSpan CheckTime { get; init; }
+
+    /// <summary>Linearizable and nothing lost.</summary>
+    public bool Passed => Check.Verdict == Verdict.Linearizable && LostWrites.Count == 0;
+
+    /// <summary>The summary <c>synod chaos</c> prints.</summary>
+    public string Summary()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"chaos run, seed {Seed}"));
+        text.AppendLine("operations      ok  failed  indeterminate");
+        foreach (OperationCounts counts in Operations)
+        {
+            text.AppendLine(Invariant($"  {counts.Kind,-13}{counts.Ok,5}{counts.Failed,8}{counts.Indeterminate,15}"));
+        }
+
+        text.AppendLine(Invariant($"faults injected: {Faults.Count} ({string.Join(", ", Faults.GroupBy(f => f.Kind).Select(g => $"{g.Key} {g.Count()}"))})"));
+        foreach (InjectedFault fault in Faults)
+        {
+            text.AppendLine(Invariant($"  {fault.Began,6:F1}s {fault.Kind,-16} {fault.Target,-22} healed {fault.Healed,6:F1}s, then {fault.OkOperationsAfter} ops ok"));
+        }
+
+        text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));
+        text.AppendLine(LostWrites.Count == 0 ? "lost acknowledged writes: none" : $"LOST acknowledged writes: {string.Join("; ", LostWrites)}");
+        text.AppendLine(Invariant($"checker: {Check.Verdict} ({Check.Keys.Sum(k => k.Operations)} operations on {Check.Keys.Count} keys, {Check.Keys.Sum(k => k.Steps)} steps, {CheckTime.TotalMilliseconds:F0} ms)"));
+        if (Check.Verdict != Verdict.Linearizable)
+        {
+            text.AppendLine(Check.Explanation);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Globalization;
+using Synod.Client;
+
+namespace Synod.Chaos;
+
+/// <summary>
+/// A Jepsen-style run on real silo processes: starts the silos, runs concurrent clients doing
+/// reads, writes and compare-and-sets on a few keys while a nemesis cycles faults, then heals the
+/// cluster, reads every key, and checks the recorded history for linearizability (the final reads
+/// included, so an acknowledged write lost across a restart fails it) and for lost writes.
+/// </summary>
+public static class ChaosRunner
+{
+    /// <summary>Runs one chaos run; <paramref name="progress"/> gets a line per fault and phase.</summary>
+    public static async Task<ChaosReport> RunAsync(ChaosOptions options, TextWriter progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(progress);
+        string data = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "synod-chaos", $"run-{options.Seed}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}");
+        Directory.CreateDirectory(data);
+        try
+        {
+            await using var cluster = new ChaosCluster(options, data);
+            return await new Run(options, cluster, progress).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (options.DataDirectory is null)
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Acknowledged writes the final values contradict: a key's final value was written by an
+    /// operation that completed before an acknowledged write of the same key was invoked (that later
+    /// write must have taken effect after it), or the key is absent although a write was acknowledged.
+    /// </summary>
+    public static IReadOnlyList<string> FindLostWrites(IReadOnlyList<HistoryOperation> history, IReadOnlyDictionary<string, string?> finalValues)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(finalValues);
+        var lost = new List<string>();
+        foreach ((string key, string? final) in finalValues)
+        {
+            HistoryOperation[] writes = [.. history.Where(op => op.Key == key && op.Kind != OperationKind.Read)];
+            HistoryOperation[] acknowledged = [.. writes.Where(op => !op.Indeterminate && (op.Kind == OperationKind.Write || op.Succeeded))];
+            if (final is null)
+            {
+                lost.AddRange(acknowledged.Select(op => $"{key} is absent after [{op}]"));
+                continue;
+            }
+
+            HistoryOperation? writer = writes.FirstOrDefault(op => op.Value == final);
+            if (writer is null)
+            {
+                lost.Add($"{key} holds {final}, which no operation wrote");
+                continue;
+            }
+
+            long writerCompleted = writer.Completed;
+            lost.AddRange(acknowledged.Where(op => op.Invoked > writerCompleted).Select(op => $"{key} holds {final} of [{writer}] although [{op}] began after it and was acknowledged"));
+        }
+
+        return lost;
+    }
+
+    private sealed class Run(ChaosOptions options, ChaosCluster cluster, TextWriter progress)
+    {
+        private readonly Stopwatch _clock = new();
+        private readonly List<HistoryOperation> _history = [];
+        private readonly int[,] _counts = new int[3, 3];
+        private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => $"chaos-{i}")];
+        private volatile bool _stopping;
+
+        public async Task<ChaosReport> ExecuteAsync(CancellationToken cancellationToken)
+        {
+            Say($"starting {options.Silos} silos{(options.UnsafeLocalReads ? " in the UNSAFE local-reads mode" : "")}");
+            await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
+            _clock.Start();
+            await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
+            Say($"cluster takes writes; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0} s");
+
+            Task[] clients = [.. Enumerable.Range(0, options.Clients).Select(id => Task.Run(() => ClientAsync(id, cancellationToken), cancellationToken))];
+            var workloadStarted = _clock.Elapsed;
+            List<InjectedFault> faults;
+            try
+            {
+                faults = await NemesisAsync(workloadStarted + options.Duration, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _stopping = true;
+                await Task.WhenAll(clients).ConfigureAwait(false);
+            }
+
+            Say("healing the cluster");
+            await cluster.HealAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
+            Dictionary<string, string?> finals = await FinalReadsAsync(cancellationToken).ConfigureAwait(false);
+
+            HistoryOperation[] history;
+            lock (_history)
+            {
+                history = [.. _history];
+            }
+
+            Say($"checking {history.Length} operations");
+            var checkClock = Stopwatch.StartNew();
+            CheckResult check = LinearizabilityChecker.Check(history, options.Budget);
+            TimeSpan checkTime = checkClock.Elapsed;
+            return new ChaosReport
+            {
+                Seed = options.Seed,
+                Operations = [.. Enum.GetValues<OperationKind>().Select(k => new OperationCounts(k, _counts[(int)k, 0], _counts[(int)k, 1], _counts[(int)k, 2]))],
+                Faults = [.. faults.Select((f, i) => f with { OkOperationsAfter = OkBetween(history, f.Healed, i + 1 < faults.Count ? faults[i + 1].Began : double.MaxValue) })],
+                Check = check,
+                LostWrites = FindLostWrites(history, finals),
+                FinalValues = finals,
+                CheckTime = checkTime,
+            };
+        }
+
+        private long Now() => _clock.Elapsed.Ticks;
+
+        private static double Seconds(long ticks) => TimeSpan.FromTicks(ticks).TotalSeconds;
+
+        private static int OkBetween(HistoryOperation[] history, double from, double to) =>
+            history.Count(op => !op.Indeterminate && Seconds(op.Invoked) >= from && Seconds(op.Completed) <= to);
+
+        private void Say(string line) =>
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1}s] {line}"));
+
+        private void Record(HistoryOperation op)
+        {
+            lock (_history)
+            {
+                _history.Add(op);
+            }
+        }
+
+        private void Count(OperationKind kind, int outcome) => Interlocked.Increment(ref _counts[(int)kind, outcome]);
+
+        private SynodClient Client(int id, bool routeByDirectory)
+        {
+            var clientOptions = new SynodClientOptions
+            {
+                RouteByDirectory = routeByDirectory,
+                RequestTimeout = options.ClientRequestTimeout,
+                MaxAttempts = 3,
+                RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+            };
+
+            // Each client starts at its own silo's gateway and fails over to the others in turn.
+            foreach (int silo in Enumerable.Range(0, cluster.Count).Select(i => ((id + i) % cluster.Count) + 1))
+            {
+                clientOptions.Gateways.Add(cluster.Gateway(silo));
+            }
+
+            return new SynodClient(clientOptions);
+        }
+
+        private async Task ClientAsync(int id, CancellationToken cancellationToken)
+        {
+            var random = new Random(HashCode.Combine(options.Seed, id));
+
+            // In the broken mode every client stays on its own silo's gateway, where the stale reads are.
+            using SynodClient client = Client(id, routeByDirectory: !options.UnsafeLocalReads && id % 2 == 1);
+            var seen = new Dictionary<string, string?>(StringComparer.Ordinal);
+            int sequence = 0;
+            while (!_stopping)
+            {
+                string key = _keys[random.Next(_keys.Length)];
+                int roll = random.Next(10);
+                long invoked = Now();
+                if (roll < 5)
+                {
+                    try
+                    {
+                        string? value = await client.GetStringAsync(key, cancellationToken).ConfigureAwait(false);
+                        Record(HistoryOperation.Read(id, key, value, invoked, Now()));
+                        seen[key] = value;
+                        Count(OperationKind.Read, 0);
+                    }
+                    catch (SynodException)
+                    {
+                        // A failed read took no effect and returned nothing: it is left out of the history.
+                        Count(OperationKind.Read, 1);
+                    }
+                }
+                else
+                {
+                    string value = string.Create(CultureInfo.InvariantCulture, $"c{id}-{++sequence}");
+                    bool cas = roll >= 8;
+                    string? expected = seen.GetValueOrDefault(key);
+                    OperationKind kind = cas ? OperationKind.CompareAndSet : OperationKind.Write;
+                    try
+                    {
+                        bool succeeded = true;
+                        if (cas)
+                        {
+                            CompareAndSetResult result = await client.CompareAndSetStringAsync(key, expected, value, cancellationToken).ConfigureAwait(false);
+                            succeeded = result.Succeeded;
+                            seen[key] = result.CurrentString;
+                        }
+                        else
+                        {
+                            await client.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
+                            seen[key] = value;
+                        }
+
+                        Record(cas
+                            ? HistoryOperation.CompareAndSet(id, key, expected, value, succeeded, invoked, Now())
+                            : HistoryOperation.Write(id, key, value, invoked, Now()));
+                        Count(kind, 0);
+                    }
+                    catch (SynodException error) when (error.OutcomeUnknown)
+                    {
+                        // It may or may not have taken effect: it stays open until +infinity.
+                        Record(cas
+                            ? HistoryOperation.CompareAndSet(id, key, expected, value, succeeded: false, invoked, completed: null)
+                            : HistoryOperation.Write(id, key, value, invoked, completed: null));
+                        Count(kind, 2);
+                    }
+                    catch (SynodException)
+                    {
+                        // The cluster refused it: not applied, not part of the history.
+                        Count(kind, 1);
+                    }
+                }
+
+                await Task.Delay(random.Next(5, 25), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<List<InjectedFault>> NemesisAsync(TimeSpan end, CancellationToken cancellationToken)
+        {
+            var random = new Random(options.Seed);
+            var faults = new List<InjectedFault>();
+            await Task.Delay(options.Recovery, cancellationToken).ConfigureAwait(false);
+            while (_clock.Elapsed < end)
+            {
+                FaultKind[] round = [.. options.Faults];
+                random.Shuffle(round);
+                foreach (FaultKind kind in round)
+                {
+                    if (_clock.Elapsed >= end)
+                    {
+                        break;
+                    }
+
+                    double began = _clock.Elapsed.TotalSeconds;
+                    string target = await InjectAsync(kind, random, cancellationToken).ConfigureAwait(false);
+                    double healed = _clock.Elapsed.TotalSeconds;
+                    faults.Add(new InjectedFault(kind, target, began, healed, 0));
+                    Say($"{kind} of {target} healed");
+                    await Task.Delay(options.Recovery, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return faults;
+        }
+
+        private async Task<string> InjectAsync(FaultKind kind, Random random, CancellationToken cancellationToken)
+        {
+            int any = random.Next(1, cluster.Count + 1);
+            switch (kind)
+            {
+                case FaultKind.Kill:
+                    Say($"SIGKILL silo {any}");
+                    await cluster.KillAsync(any).ConfigureAwait(false);
+                    await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
+                    await cluster.StartAsync(any, cancellationToken).ConfigureAwait(false);
+                    return $"silo {any}";
+                case FaultKind.Pause:
+                {
+                    int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
+                    Say($"SIGSTOP silo {leader} (kv-0's leader)");
+                    cluster.Pause(leader);
+                    await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
+                    cluster.Resume(leader);
+                    return $"silo {leader} (leader)";
+                }
+
+                case FaultKind.RestartAll:
+                    Say("SIGKILL every silo");
+                    foreach (int id in cluster.Ids)
+                    {
+                        await cluster.KillAsync(id).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                    await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
+                    return "every silo";
+                case FaultKind.Partition:
+                {
+                    int[] others = [.. cluster.Ids.Where(id => id != any)];
+                    Say($"partition silo {any} from {string.Join(',', others)}");
+                    await cluster.DropFromAsync(any, others, cancellationToken).ConfigureAwait(false);
+                    foreach (int other in others)
+                    {
+                        await cluster.DropFromAsync(other, [any], cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
+                    await HealLinksAsync(cancellationToken).ConfigureAwait(false);
+                    return $"silo {any}";
+                }
+
+                default:
+                {
+                    int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
+                    int[] others = [.. cluster.Ids.Where(id => id != leader)];
+                    bool deaf = random.Next(2) == 0;
+                    Say(deaf ? $"silo {leader} (leader) stops hearing {string.Join(',', others)}" : $"silos {string.Join(',', others)} stop hearing silo {leader} (leader)");
+                    if (deaf)
+                    {
+                        await cluster.DropFromAsync(leader, others, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        foreach (int other in others)
+                        {
+                            await cluster.DropFromAsync(other, [leader], cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
+                    await HealLinksAsync(cancellationToken).ConfigureAwait(false);
+                    return deaf ? $"silo {leader} deaf" : $"silo {leader} mute";
+                }
+            }
+        }
+
+        private async Task HealLinksAsync(CancellationToken cancellationToken)
+        {
+            foreach (int id in cluster.Ids)
+            {
+                await cluster.DropFromAsync(id, [], cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Waits until a write to a key outside the history succeeds (the cluster has a leader and a quorum).</summary>
+        private async Task WaitForWritesAsync(CancellationToken cancellationToken)
+        {
+            using SynodClient client = Client(0, routeByDirectory: true);
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    await client.PutAsync("chaos-probe", "1", cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (SynodException error) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Say($"waiting for the cluster to take writes: {error.Message}");
+                    await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>Reads every key once the cluster is healed; the reads are part of the history.</summary>
+        private async Task<Dictionary<string, string?>> FinalReadsAsync(CancellationToken cancellationToken)
+        {
+            using SynodClient client = Client(options.Clients, routeByDirectory: true);
+            var finals = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (string key in _keys)
+            {
+                for (int attempt = 1; ; attempt++)
+                {
+                    long invoked = Now();
+                    try
+                    {
+                        string? value = await client.GetStringAsync(key, cancellationToken).ConfigureAwait(false);
+                        Record(HistoryOperation.Read(options.Clients, key, value, invoked, Now()));
+                        finals[key] = value;
+                        break;
+                    }
+                    catch (SynodException error) when (attempt < 10)
+                    {
+                        Say($"final read of {key} failed ({error.Message}); again");
+                        await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            return finals;
+        }
+    }
+}

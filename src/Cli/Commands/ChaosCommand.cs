@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Synod.Chaos;
+
+namespace Synod.Cli.Commands;
+
+/// <summary>
+/// <c>synod chaos</c>: a Jepsen-style run on three silo processes started here (clients, a nemesis
+/// of kills, pauses, full restarts and partitions, then a linearizability check of the history).
+/// </summary>
+internal static class ChaosCommand
+{
+    public static Command Create()
+    {
+        var duration = new Option<TimeSpan>("--duration") { Description = "How long clients run under faults (500ms, 60s, 10m)", DefaultValueFactory = _ => TimeSpan.FromSeconds(60), CustomParser = Durations.Parse };
+        var seed = new Option<int>("--seed") { Description = "Seeds the workload and the nemesis", DefaultValueFactory = _ => 1 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients", DefaultValueFactory = _ => 6 };
+        var keys = new Option<int>("--keys") { Description = "Keys the clients share", DefaultValueFactory = _ => 5 };
+        var basePort = new Option<int>("--base-port") { Description = "First of ten loopback ports for the silos (0: free ports)", DefaultValueFactory = _ => 0 };
+        var silo = new Option<string?>("--silo") { Description = "Path of Synod.Silo.dll (default: next to synod, or src/Silo's Release build)" };
+        var faults = new Option<FaultKind[]>("--faults") { Description = "Faults to cycle through (default all): Kill Pause RestartAll Partition OneWayPartition", AllowMultipleArgumentsPerToken = true };
+        var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Start the silos in the deliberately broken mode that serves reads from any replica (the checker must fail)" };
+        clients.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                result.AddError("--clients must be 1 to 64");
+            }
+        });
+        keys.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 100)
+            {
+                result.AddError("--keys must be 1 to 100");
+            }
+        });
+
+        var command = new Command("chaos", "Run clients against three silo processes under faults and check the history is linearizable") { duration, seed, clients, keys, basePort, silo, faults, unsafeReads };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            string? siloAssembly = parse.GetValue(silo) ?? FindSilo();
+            if (siloAssembly is null || !File.Exists(siloAssembly))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("synod chaos: Synod.Silo.dll not found; build src/Silo (dotnet build -c Release) or give --silo PATH").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            FaultKind[]? chosen = parse.GetValue(faults);
+            var options = new ChaosOptions
+            {
+                Duration = parse.GetValue(duration),
+                Seed = parse.GetValue(seed),
+                Clients = parse.GetValue(clients),
+                Keys = parse.GetValue(keys),
+                BasePort = parse.GetValue(basePort),
+                SiloAssembly = Path.GetFullPath(siloAssembly),
+                Faults = chosen is { Length: > 0 } ? chosen : Enum.GetValues<FaultKind>(),
+                UnsafeLocalReads = parse.GetValue(unsafeReads),
+            };
+            ChaosReport report = await ChaosRunner.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(report.Summary()).ConfigureAwait(false);
+            return report.Passed ? ExitCodes.Ok : ExitCodes.Negative;
+        });
+        return command;
+    }
+
+    private static string? FindSilo()
+    {
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "Synod.Silo.dll"),
+            Path.Combine("src", "Silo", "bin", "Release", "net10.0", "Synod.Silo.dll"),
+            Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Silo", "bin", "Release", "net10.0", "Synod.Silo.dll"),
+        ];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+}
