@@ -123,9 +123,10 @@ public static class ChaosRunner
             };
         }
 
-        private long Now() => _clock.Elapsed.Ticks;
+        // Microseconds since the run began: the history's time unit.
+        private long Now() => _clock.Elapsed.Ticks / TimeSpan.TicksPerMicrosecond;
 
-        private static double Seconds(long ticks) => TimeSpan.FromTicks(ticks).TotalSeconds;
+        private static double Seconds(long microseconds) => microseconds / 1e6;
 
         private static int OkBetween(HistoryOperation[] history, double from, double to) =>
             history.Count(op => !op.Indeterminate && Seconds(op.Invoked) >= from && Seconds(op.Completed) <= to);
@@ -246,7 +247,8 @@ public static class ChaosRunner
                 random.Shuffle(round);
                 foreach (FaultKind kind in round)
                 {
-                    if (_clock.Elapsed >= end)
+                    // The first round always completes, so every kind of fault is injected at least once.
+                    if (_clock.Elapsed >= end && faults.Count >= round.Length)
                     {
                         break;
                     }
