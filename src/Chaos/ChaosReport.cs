@@ -6,8 +6,12 @@ namespace Synod.Chaos;
 /// <summary>How operations of one kind ended.</summary>
 public sealed record OperationCounts(OperationKind Kind, int Ok, int Failed, int Indeterminate);
 
-/// <summary>One injected fault: what, to which silo(s), when it began and when it was healed (seconds since the run began), and the operations that succeeded after it healed and before the next fault.</summary>
-public sealed record InjectedFault(FaultKind Kind, string Target, double Began, double Healed, int OkOperationsAfter);
+/// <summary>
+/// One injected fault: what, to which silo(s), when it began and when it was healed (seconds since
+/// the run began), how long after healing the cluster took a write again, and the operations that
+/// succeeded after it healed and before the next fault.
+/// </summary>
+public sealed record InjectedFault(FaultKind Kind, string Target, double Began, double Healed, double RecoverySeconds, int OkOperationsAfter);
 
 /// <summary>What a chaos run found.</summary>
 public sealed record ChaosReport
@@ -33,6 +37,9 @@ public sealed record ChaosReport
     /// <summary>How long the checker took.</summary>
     public required TimeSpan CheckTime { get; init; }
 
+    /// <summary>Why operations failed or were left indeterminate: the client's error per kind, with how often.</summary>
+    public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Linearizable and nothing lost.</summary>
     public bool Passed => Check.Verdict == Verdict.Linearizable && LostWrites.Count == 0;
 
@@ -47,10 +54,15 @@ public sealed record ChaosReport
             text.AppendLine(Invariant($"  {counts.Kind,-13}{counts.Ok,5}{counts.Failed,8}{counts.Indeterminate,15}"));
         }
 
+        foreach ((string reason, int count) in Failures.OrderByDescending(f => f.Value).Take(8))
+        {
+            text.AppendLine(Invariant($"  {count,5} × {reason}"));
+        }
+
         text.AppendLine(Invariant($"faults injected: {Faults.Count} ({string.Join(", ", Faults.GroupBy(f => f.Kind).Select(g => $"{g.Key} {g.Count()}"))})"));
         foreach (InjectedFault fault in Faults)
         {
-            text.AppendLine(Invariant($"  {fault.Began,6:F1}s {fault.Kind,-16} {fault.Target,-22} healed {fault.Healed,6:F1}s, then {fault.OkOperationsAfter} ops ok"));
+            text.AppendLine(Invariant($"  {fault.Began,6:F1}s {fault.Kind,-16} {fault.Target,-22} healed {fault.Healed,6:F1}s, writes again after {fault.RecoverySeconds:F1}s, then {fault.OkOperationsAfter} ops ok"));
         }
 
         text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));

@@ -74,6 +74,7 @@ public static class ChaosRunner
         private readonly int[,] _counts = new int[3, 3];
         private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => $"chaos-{i}")];
         private volatile bool _stopping;
+        private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
 
         public async Task<ChaosReport> ExecuteAsync(CancellationToken cancellationToken)
         {
@@ -120,7 +121,16 @@ public static class ChaosRunner
                 LostWrites = FindLostWrites(history, finals),
                 FinalValues = finals,
                 CheckTime = checkTime,
+                Failures = FailureReasons(),
             };
+        }
+
+        private Dictionary<string, int> FailureReasons()
+        {
+            lock (_failures)
+            {
+                return new Dictionary<string, int>(_failures, StringComparer.Ordinal);
+            }
         }
 
         // Microseconds since the run began: the history's time unit.
@@ -143,6 +153,16 @@ public static class ChaosRunner
         }
 
         private void Count(OperationKind kind, int outcome) => Interlocked.Increment(ref _counts[(int)kind, outcome]);
+
+        private void Failed(OperationKind kind, int outcome, SynodException error)
+        {
+            Count(kind, outcome);
+            lock (_failures)
+            {
+                string reason = $"{kind} {error.Code}: {error.Message}";
+                _failures[reason] = _failures.GetValueOrDefault(reason) + 1;
+            }
+        }
 
         private SynodClient Client(int id, bool routeByDirectory)
         {
@@ -175,6 +195,7 @@ public static class ChaosRunner
             {
                 string key = _keys[random.Next(_keys.Length)];
                 int roll = random.Next(10);
+                bool failed = false;
                 long invoked = Now();
                 if (roll < 5)
                 {
@@ -185,10 +206,11 @@ public static class ChaosRunner
                         seen[key] = value;
                         Count(OperationKind.Read, 0);
                     }
-                    catch (SynodException)
+                    catch (SynodException error)
                     {
                         // A failed read took no effect and returned nothing: it is left out of the history.
-                        Count(OperationKind.Read, 1);
+                        Failed(OperationKind.Read, 1, error);
+                        failed = true;
                     }
                 }
                 else
@@ -223,16 +245,19 @@ public static class ChaosRunner
                         Record(cas
                             ? HistoryOperation.CompareAndSet(id, key, expected, value, succeeded: false, invoked, completed: null)
                             : HistoryOperation.Write(id, key, value, invoked, completed: null));
-                        Count(kind, 2);
+                        Failed(kind, 2, error);
+                        failed = true;
                     }
-                    catch (SynodException)
+                    catch (SynodException error)
                     {
                         // The cluster refused it: not applied, not part of the history.
-                        Count(kind, 1);
+                        Failed(kind, 1, error);
+                        failed = true;
                     }
                 }
 
-                await Task.Delay(random.Next(5, 25), cancellationToken).ConfigureAwait(false);
+                // Think time; longer after a failure, so a client does not spin while its silos are down.
+                await Task.Delay(failed ? random.Next(100, 200) : random.Next(5, 25), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -256,8 +281,10 @@ public static class ChaosRunner
                     double began = _clock.Elapsed.TotalSeconds;
                     string target = await InjectAsync(kind, random, cancellationToken).ConfigureAwait(false);
                     double healed = _clock.Elapsed.TotalSeconds;
-                    faults.Add(new InjectedFault(kind, target, began, healed, 0));
                     Say($"{kind} of {target} healed");
+                    await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
+                    double recovered = _clock.Elapsed.TotalSeconds;
+                    faults.Add(new InjectedFault(kind, target, began, healed, recovered - healed, 0));
                     await Task.Delay(options.Recovery, cancellationToken).ConfigureAwait(false);
                 }
             }

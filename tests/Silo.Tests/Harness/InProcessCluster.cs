@@ -26,7 +26,8 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public IEnumerable<Uri> Gateways => Silos.Select(s => new Uri(s.HttpEndpoint));
 
     /// <param name="faults">When given, the silos' transports go through its link-fault hooks (cut links).</param>
-    public static async Task<InProcessCluster> StartAsync(Dashboard.DevClusterControl? faults = null)
+    /// <param name="testing">The silos' Synod:Testing switches (all off when null).</param>
+    public static async Task<InProcessCluster> StartAsync(Dashboard.DevClusterControl? faults = null, SiloTestingOptions? testing = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "synod-tests", $"telemetry-{Guid.NewGuid():N}");
         List<SiloPeerOptions> peers = [.. Enumerable.Range(1, 3).Select(id => new SiloPeerOptions
@@ -55,6 +56,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
                     NullLoggerFactory.Instance)
                 {
                     DevCluster = faults,
+                    Testing = testing ?? new SiloTestingOptions(),
                 };
                 silos.Add(silo);
                 await silo.StartAsync(CancellationToken.None);
