@@ -15,8 +15,11 @@ public enum FaultKind
     /// <summary>Cut one silo from the others in both directions (transport fault injection), then heal.</summary>
     Partition,
 
-    /// <summary>One silo stops hearing the others (it still reaches them), then heal.</summary>
+    /// <summary>One direction only, then heal: the leader's silo stops hearing the others, or they stop hearing it, or one follower's silo stops hearing the leader's.</summary>
     OneWayPartition,
+
+    /// <summary>The leader's silo and one follower's cut from each other only, or the two followers' silos from each other only, then heal.</summary>
+    PartialPartition,
 }
 
 /// <summary>A chaos run's settings.</summary>
@@ -28,7 +31,7 @@ public sealed record ChaosOptions
     /// <summary>Seeds the workload's and the nemesis' choices.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Silo processes (3: each group has three replicas).</summary>
+    /// <summary>Silo processes: 3 (each group has three replicas; the partition faults assume three).</summary>
     public int Silos { get; init; } = 3;
 
     /// <summary>Concurrent clients, spread over the silos' gateways. Default 6.</summary>

@@ -17,6 +17,11 @@ public static class ChaosRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
+        if (options.Silos != 3 || options.Clients < 1 || options.Keys < 1 || options.Faults.Count == 0)
+        {
+            throw new ArgumentException("a chaos run has 3 silos, at least one client, one key and one kind of fault", nameof(options));
+        }
+
         string data = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "synod-chaos", $"run-{options.Seed}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}");
         Directory.CreateDirectory(data);
         try
@@ -338,27 +343,51 @@ public static class ChaosRunner
                     return $"silo {any}";
                 }
 
+                case FaultKind.PartialPartition:
+                {
+                    int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
+                    int[] followers = [.. cluster.Ids.Where(id => id != leader)];
+                    (int a, int b) = random.Next(2) == 0 ? (leader, followers[random.Next(followers.Length)]) : (followers[0], followers[1]);
+                    Say($"silos {a} and {b} cut from each other only (the leader's is {leader})");
+                    await cluster.DropFromAsync(a, [b], cancellationToken).ConfigureAwait(false);
+                    await cluster.DropFromAsync(b, [a], cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
+                    await HealLinksAsync(cancellationToken).ConfigureAwait(false);
+                    return $"link {a}-{b}" + (a == leader || b == leader ? " (leader)" : "");
+                }
+
                 default:
                 {
                     int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
                     int[] others = [.. cluster.Ids.Where(id => id != leader)];
-                    bool deaf = random.Next(2) == 0;
-                    Say(deaf ? $"silo {leader} (leader) stops hearing {string.Join(',', others)}" : $"silos {string.Join(',', others)} stop hearing silo {leader} (leader)");
-                    if (deaf)
+                    int follower = others[random.Next(others.Length)];
+                    string target;
+                    switch (random.Next(3))
                     {
-                        await cluster.DropFromAsync(leader, others, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        foreach (int other in others)
-                        {
-                            await cluster.DropFromAsync(other, [leader], cancellationToken).ConfigureAwait(false);
-                        }
+                        case 0:
+                            Say($"silo {leader} (leader) stops hearing {string.Join(',', others)}");
+                            await cluster.DropFromAsync(leader, others, cancellationToken).ConfigureAwait(false);
+                            target = $"silo {leader} (leader) deaf";
+                            break;
+                        case 1:
+                            Say($"silos {string.Join(',', others)} stop hearing silo {leader} (leader)");
+                            foreach (int other in others)
+                            {
+                                await cluster.DropFromAsync(other, [leader], cancellationToken).ConfigureAwait(false);
+                            }
+
+                            target = $"silo {leader} (leader) mute";
+                            break;
+                        default:
+                            Say($"silo {follower} stops hearing silo {leader} (leader)");
+                            await cluster.DropFromAsync(follower, [leader], cancellationToken).ConfigureAwait(false);
+                            target = $"silo {follower} deaf to {leader}";
+                            break;
                     }
 
                     await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
                     await HealLinksAsync(cancellationToken).ConfigureAwait(false);
-                    return deaf ? $"silo {leader} deaf" : $"silo {leader} mute";
+                    return target;
                 }
             }
         }

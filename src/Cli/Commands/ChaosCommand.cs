@@ -17,7 +17,7 @@ internal static class ChaosCommand
         var keys = new Option<int>("--keys") { Description = "Keys the clients share", DefaultValueFactory = _ => 5 };
         var basePort = new Option<int>("--base-port") { Description = "First of ten loopback ports for the silos (0: free ports)", DefaultValueFactory = _ => 0 };
         var silo = new Option<string?>("--silo") { Description = "Path of Synod.Silo.dll (default: next to synod, or src/Silo's Release build)" };
-        var faults = new Option<FaultKind[]>("--faults") { Description = "Faults to cycle through (default all): Kill Pause RestartAll Partition OneWayPartition", AllowMultipleArgumentsPerToken = true };
+        var faults = new Option<FaultKind[]>("--faults") { Description = "Faults to cycle through (default all): Kill Pause RestartAll Partition OneWayPartition PartialPartition", AllowMultipleArgumentsPerToken = true };
         var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Start the silos in the deliberately broken mode that serves reads from any replica (the checker must fail)" };
         clients.Validators.Add(result =>
         {
