@@ -53,7 +53,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         if (UnsafeLocalReadsSilo is { } silo && UnsafeLocalReplica(layout.Current.GroupOf(keyBytes), silo) is { } local)
         {
             ReplicaAnswer? unsafeAnswer = await TryCallAsync(
-                grains, local, (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes), UnsafeLocal = true }, token), cancellationToken).ConfigureAwait(false);
+                grains.GetGrain(local), (replica, token) => replica.InvokeAsync<ReplicaRead, ReplicaAnswer>(new ReplicaRead { Query = ByteString.CopyFrom(keyBytes), UnsafeLocal = true }, token), AttemptTimeout, cancellationToken).ConfigureAwait(false);
             Latencies.RecordSince(started);
             return unsafeAnswer is { Status: ReplicaAnswer.Types.Status.Ok } ? ToOutcome(unsafeAnswer) : NoQuorum();
         }
