@@ -474,41 +474,57 @@ public sealed class SynodClient : IDisposable
         string? key = null)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var session = write ? _sessions.Rent() : null;
         try
         {
-            var requestId = session?.NextRequestId();
-            var routed = key is null || !_routeByDirectory ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
-            using var response = await _failover.SendAsync(
-                operation,
-                gateway =>
+            for (var fresh = 0; ; fresh++)
+            {
+                var session = write ? _sessions.Rent() : null;
+                var sent = 0;
+                try
                 {
-                    var request = createRequest(gateway);
-                    if (requestId is not null)
-                    {
-                        request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
-                    }
+                    var requestId = session?.NextRequestId();
+                    var routed = key is null || !_routeByDirectory ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
+                    using var response = await _failover.SendAsync(
+                        operation,
+                        gateway =>
+                        {
+                            sent++;
+                            var request = createRequest(gateway);
+                            if (requestId is not null)
+                            {
+                                request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
+                            }
 
-                    return request;
-                },
-                cancellationToken,
-                routed,
-                _router.Invalidate).ConfigureAwait(false);
-            return await interpret(response, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SynodException exception) when (exception.Code == SynodErrorCodes.SessionExpired && session is not null)
-        {
-            // The cluster forgot the session (it keeps a bounded number); only a fresh id is safe from here.
-            session.Expire();
-            throw;
+                            return request;
+                        },
+                        cancellationToken,
+                        routed,
+                        _router.Invalidate).ConfigureAwait(false);
+                    return await interpret(response, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SynodException exception) when (exception.Code == SynodErrorCodes.SessionExpired && session is not null)
+                {
+                    // The cluster forgot the session (a group keeps a bounded number): only a fresh id
+                    // is safe from here. When this was the request's only attempt, nothing of it was
+                    // applied, so it is sent again under a fresh session; after earlier attempts whose
+                    // outcome is unknown, the caller must decide.
+                    session.Expire();
+                    if (sent > 1 || fresh > 0)
+                    {
+                        throw;
+                    }
+                }
+                finally
+                {
+                    if (session is not null)
+                    {
+                        _sessions.Return(session);
+                    }
+                }
+            }
         }
         finally
         {
-            if (session is not null)
-            {
-                _sessions.Return(session);
-            }
-
             _slots.Release();
         }
     }

@@ -186,17 +186,47 @@ public sealed class SynodClientTests
     }
 
     [Fact]
-    public async Task An_expired_session_is_never_used_again()
+    public async Task A_write_refused_for_an_expired_session_on_its_only_attempt_is_sent_again_under_a_fresh_session()
     {
-        // Proves a session_expired answer surfaces with an unknown outcome and the next write uses a fresh session id.
-        // The API has no outcome that says session_expired yet (see the issue), so a stub answers it.
+        // Proves a session_expired answer to a write's only attempt (so nothing of it was applied) is
+        // retried once under a new client id numbered from 1, and the old id is never used again.
         var ids = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var server = await HttpApiServer.StartStubAsync(app => app.MapPut("/v1/kv/{key}", (HttpContext context) =>
         {
             ids.Enqueue(context.Request.Headers["Synod-Request-Id"].ToString());
-            return ids.Count == 1
-                ? Results.Json(new { error = "the session expired", code = "session_expired" }, statusCode: 400)
-                : Results.Json(new { index = 1 });
+            return ids.Count == 2
+                ? Results.Json(new { error = "the session expired", code = "session_expired" }, statusCode: 409)
+                : Results.Json(new { index = ids.Count });
+        }));
+        using var client = Client(server.BaseAddress);
+
+        await client.PutAsync("k", "v");
+        await client.PutAsync("k", "v");
+        await client.PutAsync("k", "v");
+        var sent = ids.Select(id => id.Split(':')).ToList();
+        Assert.Equal(4, sent.Count);
+        Assert.Equal((sent[0][0], "1", "2"), (sent[1][0], sent[0][1], sent[1][1]));
+        Assert.NotEqual(sent[1][0], sent[2][0]);
+        Assert.Equal("1", sent[2][1]);
+        Assert.Equal((sent[2][0], "2"), (sent[3][0], sent[3][1]));
+    }
+
+    [Fact]
+    public async Task An_expired_session_after_an_attempt_without_answer_surfaces_with_an_unknown_outcome()
+    {
+        // Proves that when an earlier attempt may have been applied (a 503), session_expired is not
+        // retried under a fresh id (that could apply the write twice): it surfaces as outcome unknown,
+        // and the next write uses a fresh session.
+        var ids = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var server = await HttpApiServer.StartStubAsync(app => app.MapPut("/v1/kv/{key}", (HttpContext context) =>
+        {
+            ids.Enqueue(context.Request.Headers["Synod-Request-Id"].ToString());
+            return ids.Count switch
+            {
+                1 => Results.Json(new { error = "no quorum", code = "unavailable" }, statusCode: 503),
+                2 => Results.Json(new { error = "the session expired", code = "session_expired" }, statusCode: 409),
+                _ => Results.Json(new { index = 1 }),
+            };
         }));
         using var client = Client(server.BaseAddress);
 
@@ -204,8 +234,9 @@ public sealed class SynodClientTests
         Assert.Equal((SynodErrorCodes.SessionExpired, true), (error.Code, error.OutcomeUnknown));
         await client.PutAsync("k", "v");
         var sessions = ids.Select(id => id.Split(':')[0]).ToList();
-        Assert.Equal(2, sessions.Count);
-        Assert.NotEqual(sessions[0], sessions[1]);
+        Assert.Equal(3, sessions.Count);
+        Assert.Equal(sessions[0], sessions[1]);
+        Assert.NotEqual(sessions[1], sessions[2]);
     }
 
     [Fact]

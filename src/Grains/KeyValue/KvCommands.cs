@@ -80,10 +80,14 @@ public static class KvCommands
         return new KvFence { LockName = ByteString.CopyFromUtf8(lockName), Token = token };
     }
 
-    /// <summary>A request id: the registered client id and the request's sequence number (from 1).</summary>
-    public static KvRequestId Request(ByteString clientId, ulong sequence)
+    /// <summary>
+    /// A request id: the client id and the request's sequence number (from 1). With
+    /// <paramref name="openSession"/> (only meaningful on sequence 1) the entry opens the client's
+    /// session if it has none, so no separate <see cref="RegisterClient"/> is needed.
+    /// </summary>
+    public static KvRequestId Request(ByteString clientId, ulong sequence, bool openSession = false)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        return new KvRequestId { ClientId = clientId, Sequence = sequence };
+        return new KvRequestId { ClientId = clientId, Sequence = sequence, OpenSession = openSession };
     }
 }

@@ -50,7 +50,11 @@ internal sealed class KvSessionTable(int maxSessions)
     public void RecordApplied(KvSession session, ulong sequence, KvResult result, LogIndex index)
     {
         session.RecordApplied(sequence, result);
-        MarkUsed(session, index);
+        if (session.LastAppliedIndex != index || sequence != 1)
+        {
+            // A session opened by this same entry (open_session on request 1) is already marked at it.
+            MarkUsed(session, index);
+        }
     }
 
     /// <summary>Ends every session last used below <paramref name="idleBefore"/>; returns how many.</summary>

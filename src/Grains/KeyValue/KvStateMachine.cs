@@ -12,8 +12,8 @@ namespace Synod.Grains.KeyValue;
 /// and snapshot bytes on every replica. Not thread-safe; the replica grain owns it.
 /// </summary>
 /// <remarks>
-/// <para>Sessions. A client registers a client id (<see cref="KvCommands.RegisterClient"/>), then
-/// numbers its requests from 1. For each session the machine keeps the highest sequence number
+/// <para>Sessions. A client registers a client id (<see cref="KvCommands.RegisterClient"/>, or
+/// in its first request with <c>open_session</c> set), then numbers its requests from 1. For each session the machine keeps the highest sequence number
 /// applied and that request's response: a request with that number again is a retry and gets the
 /// saved response without being applied; a lower number gets <see cref="KvStatus.StaleRequest"/>.
 /// A session therefore serves one outstanding request at a time.</para>
@@ -181,6 +181,13 @@ public sealed class KvStateMachine
     private KvResult ApplyRequest(KvRequestId request, KvCommand command, LogIndex index)
     {
         var session = Sessions.Find(request.ClientId);
+        if (session is null && request is { OpenSession: true, Sequence: 1 })
+        {
+            // The client's first request opens its session in the same entry (KvRequestId.open_session).
+            Sessions.Register(request.ClientId, index);
+            session = Sessions.Find(request.ClientId);
+        }
+
         if (session is null)
         {
             return KvResult.SessionExpired;

@@ -155,22 +155,21 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
 
     /// <summary>
     /// A write that carries the client's own request id (<c>CLIENT:SEQUENCE</c>): proposed under the
-    /// client's session in the key's group, so a retry through any silo is applied once. The
-    /// session is registered first (registering a live session again changes nothing).
+    /// client's session in the key's group, so a retry through any silo is applied once. Request 1
+    /// opens the session in the same entry (<c>open_session</c>), so every write is one commit; a
+    /// later request for a session the group does not know is answered <c>session_expired</c> and
+    /// not applied (the client must take a new CLIENT id), never silently re-registered.
     /// </summary>
     private async Task<KeyValueOutcome> WriteAsClientAsync(string group, string requestId, ByteString keyBytes, Func<KvRequestId, ByteString, byte[]> command, CancellationToken cancellationToken)
     {
         int colon = requestId.IndexOf(':', StringComparison.Ordinal);
         ByteString client = ByteString.CopyFromUtf8(requestId[..colon]);
         ulong sequence = ulong.Parse(requestId.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
-        ReplicaAnswer? registered = await ProposeAsync(group, KvCommands.RegisterClient(client), cancellationToken).ConfigureAwait(false);
-        if (registered is not { Status: ReplicaAnswer.Types.Status.Ok })
-        {
-            return NoQuorum();
-        }
-
-        ReplicaAnswer? answer = await ProposeAsync(group, command(KvCommands.Request(client, sequence), keyBytes), cancellationToken).ConfigureAwait(false);
-        return answer is null ? NoQuorum() : ToOutcome(answer);
+        ReplicaAnswer? answer = await ProposeAsync(group, command(KvCommands.Request(client, sequence, openSession: sequence == 1), keyBytes), cancellationToken).ConfigureAwait(false);
+        KeyValueOutcome outcome = answer is null ? NoQuorum() : ToOutcome(answer);
+        return outcome.Message == SessionExpired
+            ? new KeyValueOutcome(KeyValueOutcomeKind.SessionExpired, Message: $"group {group} does not know session {requestId[..colon]} (never opened by request 1, or forgotten); this attempt was not applied: use a new client id")
+            : outcome;
     }
 
     private async Task<bool> RegisterAsync(KvSession session, CancellationToken cancellationToken)

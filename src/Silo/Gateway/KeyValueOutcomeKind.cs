@@ -21,6 +21,13 @@ public enum KeyValueOutcomeKind
     /// <summary>The key's group has no quorum or no leader within the deadline (503).</summary>
     Unavailable,
 
+    /// <summary>
+    /// A write under the client's own request id whose session the key's group does not know
+    /// (never opened by request 1, or forgotten: a group keeps a bounded number); not applied by
+    /// this attempt (409). The client must take a new CLIENT id.
+    /// </summary>
+    SessionExpired,
+
     /// <summary>The silo is shutting down (503).</summary>
     ShuttingDown,
 

@@ -35,4 +35,5 @@ internal static class ApiErrorCodes
     public const string LocksFull = "locks_full";
     public const string FenceInvalid = "fence_invalid";
     public const string Fenced = "fenced";
+    public const string SessionExpired = "session_expired";
 }

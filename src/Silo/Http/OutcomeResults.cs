@@ -12,6 +12,7 @@ internal static class OutcomeResults
     {
         KeyValueOutcomeKind.NotFound => ApiErrors.NotFound(ApiErrorCodes.NotFound, outcome.Message ?? "the key does not exist"),
         KeyValueOutcomeKind.Fenced => ApiErrors.Conflict(ApiErrorCodes.Fenced, outcome.Message ?? "a higher fencing token has been seen for the lock; the write was not applied"),
+        KeyValueOutcomeKind.SessionExpired => ApiErrors.Conflict(ApiErrorCodes.SessionExpired, outcome.Message ?? "the key's group does not know this request id's session; not applied"),
         KeyValueOutcomeKind.BadRequest => ApiErrors.BadRequest(ApiErrorCodes.BadRequest, outcome.Message ?? "the cluster refused the request as malformed"),
         KeyValueOutcomeKind.Unavailable => ApiErrors.Unavailable(ApiErrorCodes.Unavailable, outcome.Message ?? "the key's group has no leader or no quorum right now; retry"),
         KeyValueOutcomeKind.PbftGroup => new ApiErrorResult(StatusCodes.Status421MisdirectedRequest, ApiErrorCodes.PbftGroup, outcome.Message ?? "the key belongs to a PBFT group; send PBFT requests to its replicas"),

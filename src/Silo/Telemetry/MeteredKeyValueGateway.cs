@@ -70,6 +70,7 @@ internal sealed class MeteredKeyValueGateway(IKeyValueGateway inner, GatewayMetr
         KeyValueOutcomeKind.NotFound => "not_found",
         KeyValueOutcomeKind.CasMismatch => "cas_mismatch",
         KeyValueOutcomeKind.Fenced => "fenced",
+        KeyValueOutcomeKind.SessionExpired => "session_expired",
         KeyValueOutcomeKind.BadRequest => "bad_request",
         KeyValueOutcomeKind.Unavailable => "unavailable",
         KeyValueOutcomeKind.ShuttingDown => "shutting_down",

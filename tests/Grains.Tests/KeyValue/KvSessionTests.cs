@@ -172,4 +172,38 @@ public sealed class KvSessionTests
         Assert.Null(kv.ValueOf("b"));
         Assert.Equal(KvResult.Ok(), kv.Put("c", 3, "b", "x"));
     }
+
+    [Fact]
+    public void A_first_request_with_open_session_opens_the_session_in_the_same_entry()
+    {
+        // Proves request 1 with open_session applies without a separate registration, that its retry
+        // gets the saved answer (not applied again), and that the session then serves request 2.
+        var kv = new KvHarness();
+        var first = kv.Apply(KvCommands.Put(KvCommands.Request(KvHarness.Bytes("c"), 1, openSession: true), KvHarness.Bytes("a"), KvHarness.Bytes("1"), returnPrevious: true));
+        kv.Register("other");
+        kv.Put("other", 1, "a", "2");
+        var retry = kv.Apply(KvCommands.Put(KvCommands.Request(KvHarness.Bytes("c"), 1, openSession: true), KvHarness.Bytes("a"), KvHarness.Bytes("1"), returnPrevious: true));
+
+        Assert.Equal(KvResult.Ok(null), first);
+        Assert.Equal(first, retry);
+        Assert.Equal("2", kv.ValueOf("a"));
+        Assert.Equal(KvResult.Ok(), kv.Put("c", 2, "a", "3"));
+        Assert.Equal(2, kv.Machine.SessionCount);
+    }
+
+    [Fact]
+    public void Open_session_on_a_later_request_of_an_unknown_client_is_session_expired_and_not_applied()
+    {
+        // Proves open_session only opens on sequence 1: a retry of request 5 from an evicted client is
+        // never taken for a new session (it could have been applied before the eviction).
+        var kv = new KvHarness(new KvStateMachineConfig { MaxSessions = 1 });
+        kv.Apply(KvCommands.Put(KvCommands.Request(KvHarness.Bytes("c"), 1, openSession: true), KvHarness.Bytes("a"), KvHarness.Bytes("1")));
+        Assert.Equal(KvResult.Ok(), kv.Put("c", 5, "a", "5"));
+        kv.Register("evicts-c");
+
+        Assert.Equal(KvResult.SessionExpired, kv.Apply(KvCommands.Put(KvCommands.Request(KvHarness.Bytes("c"), 5, openSession: true), KvHarness.Bytes("a"), KvHarness.Bytes("again"))));
+        Assert.Equal(KvResult.SessionExpired, kv.Apply(KvCommands.Put(KvCommands.Request(KvHarness.Bytes("stranger"), 2, openSession: true), KvHarness.Bytes("a"), KvHarness.Bytes("x"))));
+        Assert.Equal("5", kv.ValueOf("a"));
+        Assert.Equal(1, kv.Machine.SessionCount);
+    }
 }
