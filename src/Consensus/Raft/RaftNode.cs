@@ -100,6 +100,9 @@ public sealed class RaftNode
 
     public Term Term => _term;
 
+    /// <summary>The replica this one voted for in <see cref="Term"/> (none if it has not voted).</summary>
+    public ReplicaId Vote => _vote;
+
     public RaftRole Role => _role;
 
     public ReplicaId Leader => _leader;

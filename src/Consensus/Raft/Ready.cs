@@ -18,6 +18,12 @@ namespace Synod.Consensus.Raft;
 /// </list>
 /// Steps may be given to the node between <see cref="RaftNode.TakeReady"/> and Advance; a new Ready
 /// is only produced after Advance.
+/// <para>Allowed overlaps (thesis §10.2.1; what RaftReplicaGrain and the simulator's host do): a
+/// leader whose Ready changes neither term nor vote may send its messages before persisting, since
+/// the core counts the leader towards a commit only for entries Advance confirmed durable; committed
+/// entries already durable on this replica may be applied before this Ready's write; and a Ready
+/// whose hard state changed only the commit index need not be written at once (etcd's MustSync):
+/// the commit index is relearned after a restart.</para>
 /// </summary>
 public sealed class Ready
 {

@@ -212,6 +212,7 @@ public sealed class RaftSimulation
         node.Core = null;
         node.Incarnation++;
         node.PendingReady = null;
+        node.UnwrittenHardState = null;
         node.WaitingReads.Clear();
         Trace($"crash {node.Id}");
         WakeAll();
@@ -286,13 +287,26 @@ public sealed class RaftSimulation
         var ready = core.TakeReady();
         _checker.ObserveAppended(core, ready.Entries);
         node.PendingReady = ready;
-        if (_options.Bug == HostBug.SendBeforePersist)
+
+        // The production host's overlaps (RaftReplicaGrain.PumpAsync): a leader whose Ready keeps its
+        // term and vote sends before its write, and committed entries already on disk are applied
+        // (and their clients answered) before it. The bug sends everything early, acks and votes too.
+        var disk = node.Disk;
+        var sendFirst = _options.Bug == HostBug.SendBeforePersist
+            || (core.Role == RaftRole.Leader && (ready.HardState is not { } hard || (hard.Term == disk.HardState.Term && hard.Vote == disk.HardState.Vote)));
+        var applyFirst = ready.Snapshot is null && (ready.CommittedEntries.IsEmpty || ready.CommittedEntries[^1].Index <= disk.LastIndex);
+        if (sendFirst)
         {
             SendAll(ready);
         }
 
+        if (applyFirst)
+        {
+            ApplyCommitted(node, core, ready);
+        }
+
         var latency = _healed || !_options.Faults ? _random.Between(0, 1) : _random.Between(0, 3);
-        Schedule(latency, new PersistEvent(node, node.Incarnation, ready));
+        Schedule(latency, new PersistEvent(node, node.Incarnation, ready, sendFirst, applyFirst));
     }
 
     private void OnPersisted(PersistEvent e)
@@ -305,12 +319,49 @@ public sealed class RaftSimulation
         }
 
         var ready = e.Ready;
-        node.Disk.Write(ready);
-        if (_options.Bug != HostBug.SendBeforePersist)
+        if (ready.Snapshot is null && ready.Entries.IsEmpty && ready.HardState is { } commitOnly
+            && commitOnly.Term == node.Disk.HardState.Term && commitOnly.Vote == node.Disk.HardState.Vote)
+        {
+            // Only the commit index changed: like the production host, nothing is written; it goes
+            // to disk with the next write, and a crash before then loses it.
+            node.UnwrittenHardState = commitOnly;
+        }
+        else
+        {
+            node.Disk.Write(ready, ready.HardState ?? node.UnwrittenHardState);
+            node.UnwrittenHardState = null;
+        }
+        if (!e.SentFirst)
         {
             SendAll(ready);
         }
 
+        if (!e.AppliedFirst)
+        {
+            ApplyCommitted(node, core, ready);
+        }
+
+        if (ready.SoftState is { } soft && _options.Trace)
+        {
+            Trace($"{node.Id} is {soft.Role} (leader {soft.Leader}) at term {core.Term}");
+        }
+
+        core.Advance(ready);
+        node.PendingReady = null;
+        MaybeCompact(node, core);
+        if (!_healed && _options.Faults && JustVoted(ready) && _random.Chance(0.1))
+        {
+            // Crash at an interesting point: right after a vote went out, while the election is on.
+            Crash(node);
+            Schedule(_random.Between(1, 10), new RestartEvent(node));
+            return;
+        }
+
+        Pump(node);
+    }
+
+    private void ApplyCommitted(SimNode node, RaftNode core, Ready ready)
+    {
         if (ready.Snapshot is not null)
         {
             _snapshotsInstalled++;
@@ -331,24 +382,6 @@ public sealed class RaftSimulation
         {
             RetryReadWithContext(context);
         }
-
-        if (ready.SoftState is { } soft && _options.Trace)
-        {
-            Trace($"{node.Id} is {soft.Role} (leader {soft.Leader}) at term {core.Term}");
-        }
-
-        core.Advance(ready);
-        node.PendingReady = null;
-        MaybeCompact(node, core);
-        if (!_healed && _options.Faults && JustVoted(ready) && _random.Chance(0.1))
-        {
-            // Crash at an interesting point: right after a vote went out, while the election is on.
-            Crash(node);
-            Schedule(_random.Between(1, 10), new RestartEvent(node));
-            return;
-        }
-
-        Pump(node);
     }
 
     private static bool JustVoted(Ready ready)
@@ -820,7 +853,7 @@ public sealed class RaftSimulation
 
     private sealed record DeliverEvent(RaftMessage Message) : SimEvent;
 
-    private sealed record PersistEvent(SimNode Node, int Incarnation, Ready Ready) : SimEvent;
+    private sealed record PersistEvent(SimNode Node, int Incarnation, Ready Ready, bool SentFirst, bool AppliedFirst) : SimEvent;
 
     private sealed record ClientEvent(SimClient Client, int Attempt) : SimEvent;
 

@@ -18,7 +18,11 @@ public sealed class SimDisk
 
     public IReadOnlyList<Entry> Entries => _entries;
 
-    public void Write(Ready ready)
+    /// <summary>The index of the last entry on disk (the snapshot's when the log after it is empty).</summary>
+    public LogIndex LastIndex => _entries.Count > 0 ? _entries[^1].Index : Snapshot.Metadata.Index;
+
+    /// <param name="hardState">The hard state to store: the Ready's, or a commit-only one the host held back.</param>
+    public void Write(Ready ready, HardState? hardState)
     {
         if (ready.Snapshot is not null)
         {
@@ -40,7 +44,7 @@ public sealed class SimDisk
             _entries.AddRange(ready.Entries);
         }
 
-        if (ready.HardState is { } hard)
+        if (hardState is { } hard)
         {
             HardState = hard;
         }

@@ -29,6 +29,9 @@ internal sealed class SimNode
     /// <summary>The Ready handed out and not yet persisted (disk latency).</summary>
     public Ready? PendingReady { get; set; }
 
+    /// <summary>A hard state that changed only the commit index, not written yet (as RaftReplicaGrain does).</summary>
+    public HardState? UnwrittenHardState { get; set; }
+
     /// <summary>Confirmed reads waiting for the state machine to catch up.</summary>
     public List<ReadState> WaitingReads { get; } = [];
 
