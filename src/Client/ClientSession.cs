@@ -13,7 +13,7 @@ internal sealed class ClientSession
 {
     private ulong _sequence;
 
-    private ClientSession(string clientId) => ClientId = clientId;
+    private ClientSession(string clientId, int group) => (ClientId, Group) = (clientId, group);
 
     /// <summary>16 random bytes in base64url: 22 characters of the header's CLIENT alphabet.</summary>
     public string ClientId { get; }
@@ -21,7 +21,10 @@ internal sealed class ClientSession
     /// <summary>Set when the cluster no longer knows the session; it is then never used again.</summary>
     public bool Expired { get; private set; }
 
-    public static ClientSession CreateRandom() => new(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)));
+    /// <summary>The group (in the client's map) whose keys this session writes; -1 when the map was not known.</summary>
+    public int Group { get; }
+
+    public static ClientSession CreateRandom(int group) => new(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), group);
 
     /// <summary>The <c>Synod-Request-Id</c> of this session's next operation: <c>CLIENT:SEQUENCE</c>.</summary>
     public string NextRequestId()

@@ -18,16 +18,24 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
     private int _fetching;
 
     /// <summary>The silos of <paramref name="key"/>'s group, its leader's first, or empty when the map is not known (yet).</summary>
-    public async ValueTask<IReadOnlyList<Uri>> PreferredGatewaysAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Uri>> PreferredGatewaysAsync(string key, CancellationToken cancellationToken) =>
+        (await RouteAsync(key, cancellationToken).ConfigureAwait(false)).Gateways;
+
+    /// <summary>
+    /// <see cref="PreferredGatewaysAsync"/> and the number of <paramref name="key"/>'s group in the
+    /// map (-1 when the map is not known), which write sessions are kept by: a session is opened in
+    /// one group, so it serves that group's keys.
+    /// </summary>
+    public async ValueTask<(IReadOnlyList<Uri> Gateways, int Group)> RouteAsync(string key, CancellationToken cancellationToken)
     {
         Snapshot? snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (snapshot is null || snapshot.SlotGroups.Length == 0)
         {
-            return [];
+            return ([], -1);
         }
 
         int group = snapshot.SlotGroups[(int)(Slot(key) % (uint)snapshot.SlotGroups.Length)];
-        return group < snapshot.Gateways.Length ? snapshot.Gateways[group] : [];
+        return (group < snapshot.Gateways.Length ? snapshot.Gateways[group] : [], group);
     }
 
     /// <summary>

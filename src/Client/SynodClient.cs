@@ -478,12 +478,12 @@ public sealed class SynodClient : IDisposable
         {
             for (var fresh = 0; ; fresh++)
             {
-                var session = write ? _sessions.Rent() : null;
+                (IReadOnlyList<Uri>? routed, var group) = key is null || !_routeByDirectory ? (null, -1) : await _router.RouteAsync(key, cancellationToken).ConfigureAwait(false);
+                var session = write ? _sessions.Rent(group) : null;
                 var sent = 0;
                 try
                 {
                     var requestId = session?.NextRequestId();
-                    var routed = key is null || !_routeByDirectory ? null : await _router.PreferredGatewaysAsync(key, cancellationToken).ConfigureAwait(false);
                     using var response = await _failover.SendAsync(
                         operation,
                         gateway =>

@@ -14,7 +14,13 @@ internal static class BenchReport
         BenchSettings s = result.Settings;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{s.Target} {Workload(s)}: concurrency {s.Concurrency}, {Loop(s)}, {result.MeasuredSeconds:F1} s, ");
-        text.Append(CultureInfo.InvariantCulture, $"{result.Ops} ops, {result.OpsPerSecond:F0} ops/s, {result.Errors} errors\n");
+        text.Append(CultureInfo.InvariantCulture, $"{result.Ops} ops, {result.OpsPerSecond:F0} ops/s, {result.Errors} errors");
+        if (result.ErrorKinds.Count > 0)
+        {
+            text.Append(" (").AppendJoin(", ", result.ErrorKinds.Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value}"))).Append(')');
+        }
+
+        text.Append('\n');
         text.Append("latency ms:");
         foreach ((string name, double percentile) in Percentiles)
         {
@@ -51,6 +57,13 @@ internal static class BenchReport
             json.WriteNumber("durationSeconds", result.MeasuredSeconds);
             json.WriteNumber("ops", result.Ops);
             json.WriteNumber("errors", result.Errors);
+            json.WriteStartObject("errorKinds");
+            foreach ((string kind, long count) in result.ErrorKinds)
+            {
+                json.WriteNumber(kind, count);
+            }
+
+            json.WriteEndObject();
             json.WriteNumber("opsPerSecond", Math.Round(result.OpsPerSecond, 1));
             json.WriteStartObject("latencyMs");
             foreach ((string name, double percentile) in Percentiles)

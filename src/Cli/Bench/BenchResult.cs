@@ -4,4 +4,7 @@ namespace Synod.Cli.Bench;
 internal sealed record BenchResult(BenchSettings Settings, double MeasuredSeconds, long Ops, long Errors, LatencyHistogram Latencies)
 {
     public double OpsPerSecond => MeasuredSeconds > 0 ? Ops / MeasuredSeconds : 0;
+
+    /// <summary>The measured failures by kind: the error code (<c>unavailable</c>, …) or the exception's type.</summary>
+    public IReadOnlyDictionary<string, long> ErrorKinds { get; init; } = new Dictionary<string, long>();
 }

@@ -15,6 +15,7 @@ namespace Synod.Cli.Bench;
 internal sealed class BenchRunner(IBenchDriver driver, BenchSettings settings)
 {
     private readonly BenchWorker[] _workers = [.. Enumerable.Range(0, settings.Concurrency).Select(i => new BenchWorker(i))];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _errorKinds = new(StringComparer.Ordinal);
     private long _start;
 
     /// <summary>Seconds since the warm-up began (0 before <see cref="RunAsync"/>).</summary>
@@ -47,7 +48,10 @@ internal sealed class BenchRunner(IBenchDriver driver, BenchSettings settings)
         }
 
         (long ops, long errors) = Counts();
-        return new BenchResult(settings, settings.Duration.TotalSeconds, ops, errors, latencies);
+        return new BenchResult(settings, settings.Duration.TotalSeconds, ops, errors, latencies)
+        {
+            ErrorKinds = new SortedDictionary<string, long>(_errorKinds, StringComparer.Ordinal),
+        };
     }
 
     private async Task WorkAsync(BenchWorker worker, long measureFrom, long measureUntil, CancellationToken cancellationToken)
@@ -71,34 +75,36 @@ internal sealed class BenchRunner(IBenchDriver driver, BenchSettings settings)
 
             int key = random.Next(settings.Keys);
             bool read = settings.ReadRatio > 0 && random.NextDouble() < settings.ReadRatio;
-            bool succeeded = await TryOperationAsync(worker.Index, key, read, cancellationToken).ConfigureAwait(false);
+            string? failure = await TryOperationAsync(worker.Index, key, read, cancellationToken).ConfigureAwait(false);
             if (due < measureFrom)
             {
                 continue;
             }
 
-            if (succeeded)
+            if (failure is null)
             {
                 worker.Succeeded((long)Stopwatch.GetElapsedTime(due).TotalNanoseconds);
             }
             else
             {
                 worker.Failed();
+                _errorKinds.AddOrUpdate(failure, 1, (_, count) => count + 1);
             }
         }
     }
 
-    private async Task<bool> TryOperationAsync(int worker, int key, bool read, CancellationToken cancellationToken)
+    // Null when the operation succeeded, else what kind of failure it was (the error code, or the exception's type).
+    private async Task<string?> TryOperationAsync(int worker, int key, bool read, CancellationToken cancellationToken)
     {
         try
         {
             await (read ? driver.ReadAsync(worker, key, cancellationToken) : driver.WriteAsync(worker, key, cancellationToken)).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception error) when (driver.IsFailure(error) && !cancellationToken.IsCancellationRequested)
         {
             // Expected: the system refused or did not answer; that is a figure of the run, not a fault of the benchmark.
-            return false;
+            return error is Synod.Client.SynodException synod ? synod.Code : error.GetType().Name;
         }
     }
 

@@ -23,7 +23,8 @@ public static class HttpApiEndpointRouteBuilderExtensions
         var compareAndSet = new CompareAndSetEndpoint(limits);
 
         var api = endpoints.MapGroup("/v1");
-        api.AddEndpointFilter<HttpApiExceptionFilter>();
+        // One filter for the API: the generic overload would build one (and its instruments) per request.
+        api.AddEndpointFilter(ActivatorUtilities.CreateInstance<HttpApiExceptionFilter>(endpoints.ServiceProvider));
         api.MapGet("/kv/{key}", keyValue.GetAsync);
         api.MapPut("/kv/{key}", keyValue.PutAsync);
         api.MapDelete("/kv/{key}", keyValue.DeleteAsync);
