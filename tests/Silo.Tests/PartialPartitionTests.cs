@@ -30,7 +30,7 @@ public sealed class PartialPartitionTests(ITestOutputHelper output)
         Assert.True(await PutAsync(http, cluster.Silos[0], "warm", "0"));
 
         // Start once the first election has settled: the same leader and term for a second.
-        SiloHost leader = await cluster.LeaderSiloAsync("kv-0");
+        SiloHost leader = await cluster.SettledLeaderSiloAsync("kv-0");
         long term = cluster.Replicas("kv-0").Max(r => r.Term);
         for (var settled = Stopwatch.StartNew(); settled.Elapsed < TimeSpan.FromSeconds(1); await Task.Delay(50))
         {

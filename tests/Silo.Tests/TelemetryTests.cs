@@ -76,7 +76,7 @@ public sealed class TelemetryTests
         await using InProcessCluster cluster = await InProcessCluster.StartAsync();
         using var client = new SynodClient(Options(cluster.Gateways));
         await client.PutAsync("warm-up", "0");
-        SiloHost leader = await cluster.LeaderSiloAsync(Group);
+        SiloHost leader = await cluster.SettledLeaderSiloAsync(Group);
         SiloHost other = cluster.Silos.First(s => s != leader);
 
         using var spans = new SpanRecorder();

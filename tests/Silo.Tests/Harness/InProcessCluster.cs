@@ -92,6 +92,30 @@ internal sealed class InProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The silo whose replica of <paramref name="group"/> leads once leadership has settled where
+    /// the replica grains move it (the preferred voter: replica <c>number % 3 + 1</c> of a group
+    /// named with a number, replica 1 otherwise). Until then a test could see one transfer more.
+    /// </summary>
+    public async Task<SiloHost> SettledLeaderSiloAsync(string group)
+    {
+        int digits = group.Length - group.Reverse().TakeWhile(char.IsAsciiDigit).Count();
+        ulong number = digits < group.Length ? ulong.Parse(group[digits..], CultureInfo.InvariantCulture) : 0;
+        ulong preferred = (number % 3) + 1;
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            SiloHost leader = await LeaderSiloAsync(group);
+            if (leader.ReplicaMetrics!.RaftReplicas.Any(g => g.Group == group && g.IsLeader == 1 && g.Replica == preferred))
+            {
+                return leader;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"group {group}'s leadership did not settle on replica {preferred} in 30 s");
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (SiloHost silo in Silos)
