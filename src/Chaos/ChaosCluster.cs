@@ -23,6 +23,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         {
             FaultInjection = true,
             UnsafeLocalReads = options.UnsafeLocalReads,
+            NoGatewayRelay = options.NoGatewayRelay,
             SiloAssembly = options.SiloAssembly ?? new SiloLaunchOptions().SiloAssembly,
         };
     }
@@ -106,6 +107,24 @@ internal sealed class ChaosCluster : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Silo <paramref name="silo"/>'s own replica of kv-0 as its status reports it; null when the silo does not answer.</summary>
+    public async Task<SynodReplicaStatus?> LocalKeyValueReplicaAsync(int silo, CancellationToken cancellationToken)
+    {
+        // The status asks every replica (2 s each at most for one it cannot reach); the local one always answers.
+        using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(silo) }, RouteByDirectory = false, MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(2.9) });
+        try
+        {
+            SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            string name = silo.ToString(CultureInfo.InvariantCulture);
+            return status.Groups.FirstOrDefault(g => g.Group == "kv-0")?.Replicas.FirstOrDefault(r => r.Silo == name);
+        }
+        catch (SynodException)
+        {
+            // Not answering is what the caller records.
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

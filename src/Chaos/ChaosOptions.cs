@@ -22,6 +22,21 @@ public enum FaultKind
     PartialPartition,
 }
 
+/// <summary>What a chaos run does to the cluster.</summary>
+public enum ChaosScenario
+{
+    /// <summary>The nemesis cycles through <see cref="ChaosOptions.Faults"/> for <see cref="ChaosOptions.Duration"/>.</summary>
+    Nemesis,
+
+    /// <summary>
+    /// One sustained partial partition (issue 8's availability measurement): the leader's silo and
+    /// one follower's cannot reach each other for <see cref="ChaosOptions.CutLength"/>, while a writer
+    /// attached to each silo's gateway alone writes continuously; the report gives, per gateway, the
+    /// share of one-second windows with a successful write, and whether the leader and term stayed.
+    /// </summary>
+    PartialPartitionAvailability,
+}
+
 /// <summary>A chaos run's settings.</summary>
 public sealed record ChaosOptions
 {
@@ -60,6 +75,15 @@ public sealed record ChaosOptions
 
     /// <summary>Start the silos in the deliberately broken mode Synod:Testing:UnsafeLocalReads.</summary>
     public bool UnsafeLocalReads { get; init; }
+
+    /// <summary>What the run does; default <see cref="ChaosScenario.Nemesis"/>.</summary>
+    public ChaosScenario Scenario { get; init; } = ChaosScenario.Nemesis;
+
+    /// <summary>How long the availability scenario's cut lasts (it has <see cref="Recovery"/> without faults before and after; <see cref="Duration"/> is not used). Default 12 s.</summary>
+    public TimeSpan CutLength { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>Start the silos with Synod:Testing:NoGatewayRelay (shows the availability measurement can fail).</summary>
+    public bool NoGatewayRelay { get; init; }
 
     /// <summary>Per-attempt timeout of the clients. Default 1.5 s.</summary>
     public TimeSpan ClientRequestTimeout { get; init; } = TimeSpan.FromSeconds(1.5);

@@ -80,6 +80,10 @@ public static class ChaosRunner
         private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => $"chaos-{i}")];
         private volatile bool _stopping;
         private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private readonly List<(double Completed, bool Ok)>[] _gatewayWrites = [.. Enumerable.Range(0, cluster.Count + 1).Select(_ => new List<(double, bool)>())];
+        private readonly List<string> _leadershipChanges = [];
+        private int _statusSamples;
+        private (int Leader, int Cut, ulong Term, double CutAt, double HealedAt)? _cut;
 
         public async Task<ChaosReport> ExecuteAsync(CancellationToken cancellationToken)
         {
@@ -87,14 +91,20 @@ public static class ChaosRunner
             await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
             _clock.Start();
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
-            Say($"cluster takes writes; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0} s");
+            Say(options.Scenario == ChaosScenario.PartialPartitionAvailability
+                ? $"cluster takes writes; {options.Clients} clients on {options.Keys} keys and a writer on each silo's gateway"
+                : $"cluster takes writes; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0} s");
 
-            Task[] clients = [.. Enumerable.Range(0, options.Clients).Select(id => Task.Run(() => ClientAsync(id, cancellationToken), cancellationToken))];
+            bool availability = options.Scenario == ChaosScenario.PartialPartitionAvailability;
+            Task[] clients = [.. Enumerable.Range(0, options.Clients).Select(id => Task.Run(() => ClientAsync(id, cancellationToken), cancellationToken)),
+                .. availability ? cluster.Ids.Select(silo => Task.Run(() => GatewayWriterAsync(silo, cancellationToken), cancellationToken)) : []];
             var workloadStarted = _clock.Elapsed;
             List<InjectedFault> faults;
             try
             {
-                faults = await NemesisAsync(workloadStarted + options.Duration, cancellationToken).ConfigureAwait(false);
+                faults = availability
+                    ? await AvailabilityAsync(cancellationToken).ConfigureAwait(false)
+                    : await NemesisAsync(workloadStarted + options.Duration, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -127,7 +137,46 @@ public static class ChaosRunner
                 FinalValues = finals,
                 CheckTime = checkTime,
                 Failures = FailureReasons(),
+                Availability = AvailabilityFigures(),
             };
+        }
+
+        private AvailabilityReport? AvailabilityFigures()
+        {
+            if (_cut is not { } cut)
+            {
+                return null;
+            }
+
+            // The first window is left out: a write in flight when the cut lands, and the first
+            // write after it, spend one attempt on the now unreachable leader's silo before the
+            // gateway learns to relay (its per-attempt timeout), so that window measures detection,
+            // not the relayed steady state.
+            const int skipped = 1;
+            var gateways = new List<GatewayAvailability>();
+            foreach (int silo in cluster.Ids)
+            {
+                string role = silo == cut.Leader ? "leader" : silo == cut.Cut ? "cut from the leader" : "follower";
+                lock (_gatewayWrites)
+                {
+                    gateways.Add(GatewayAvailability.Measure(silo, role, [.. _gatewayWrites[silo]], cut.CutAt, cut.HealedAt, skipped));
+                }
+            }
+
+            lock (_leadershipChanges)
+            {
+                return new AvailabilityReport
+                {
+                    LeaderSilo = cut.Leader,
+                    CutSilo = cut.Cut,
+                    Term = cut.Term,
+                    CutAt = cut.CutAt,
+                    HealedAt = cut.HealedAt,
+                    Gateways = gateways,
+                    Samples = _statusSamples,
+                    LeadershipChanges = [.. _leadershipChanges],
+                };
+            }
         }
 
         private Dictionary<string, int> FailureReasons()
@@ -263,6 +312,147 @@ public static class ChaosRunner
 
                 // Think time; longer after a failure, so a client does not spin while its silos are down.
                 await Task.Delay(failed ? random.Next(100, 200) : random.Next(5, 25), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// The availability scenario: after <see cref="ChaosOptions.Recovery"/> without faults, cuts the
+        /// leader's silo and one follower's from each other (both directions) for
+        /// <see cref="ChaosOptions.CutLength"/>, sampling every silo's own kv-0 replica meanwhile and
+        /// for <see cref="ChaosOptions.Recovery"/> after healing.
+        /// </summary>
+        private async Task<List<InjectedFault>> AvailabilityAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(options.Recovery, cancellationToken).ConfigureAwait(false);
+            (int leader, ulong term) = await SettledLeaderAsync(cancellationToken).ConfigureAwait(false);
+            int[] followers = [.. cluster.Ids.Where(id => id != leader)];
+            int cut = followers[new Random(options.Seed).Next(followers.Length)];
+            double began = _clock.Elapsed.TotalSeconds;
+            Say(string.Create(CultureInfo.InvariantCulture, $"silos {leader} (kv-0's leader, term {term}) and {cut} cut from each other for {options.CutLength.TotalSeconds:F0} s{(options.NoGatewayRelay ? "; the gateways do NOT relay" : "")}"));
+            await cluster.DropFromAsync(leader, [cut], cancellationToken).ConfigureAwait(false);
+            await cluster.DropFromAsync(cut, [leader], cancellationToken).ConfigureAwait(false);
+            double cutAt = _clock.Elapsed.TotalSeconds;
+            TimeSpan samplingEnds = _clock.Elapsed + options.CutLength + options.Recovery;
+            Task[] samplers = [.. cluster.Ids.Select(silo => SampleLeadershipAsync(silo, leader, term, samplingEnds, cancellationToken))];
+            await Task.Delay(options.CutLength, cancellationToken).ConfigureAwait(false);
+            await HealLinksAsync(cancellationToken).ConfigureAwait(false);
+            double healedAt = _clock.Elapsed.TotalSeconds;
+            _cut = (leader, cut, term, cutAt, healedAt);
+            Say("cut healed");
+            await Task.WhenAll(samplers).ConfigureAwait(false);
+            return [new InjectedFault(FaultKind.PartialPartition, $"link {leader}-{cut} (leader)", began, healedAt, 0, 0)];
+        }
+
+        /// <summary>kv-0's leader's silo and term once the same pair has been reported for a second.</summary>
+        private async Task<(int Leader, ulong Term)> SettledLeaderAsync(CancellationToken cancellationToken)
+        {
+            (int Leader, ulong Term)? settled = null;
+            var stable = Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                (int, ulong)? now = null;
+                foreach (int silo in cluster.Ids)
+                {
+                    if (await cluster.LocalKeyValueReplicaAsync(silo, cancellationToken).ConfigureAwait(false) is { Role: "Leader" } replica)
+                    {
+                        now = (silo, replica.Term);
+                    }
+                }
+
+                if (now is { } current && current == settled && stable.Elapsed >= TimeSpan.FromSeconds(1))
+                {
+                    return current;
+                }
+
+                if (now is null || now != settled)
+                {
+                    settled = now;
+                    stable.Restart();
+                }
+
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException("kv-0 has no settled leader after 30 s");
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Samples silo <paramref name="silo"/>'s own kv-0 replica; records any sign of an election: another leader, the leader not leading, another term.</summary>
+        private async Task SampleLeadershipAsync(int silo, int leader, ulong term, TimeSpan until, CancellationToken cancellationToken)
+        {
+            while (_clock.Elapsed < until)
+            {
+                SynodReplicaStatus? replica = await cluster.LocalKeyValueReplicaAsync(silo, cancellationToken).ConfigureAwait(false);
+                if (replica is not null && replica.Role != "Unreachable")
+                {
+                    Interlocked.Increment(ref _statusSamples);
+                    bool leads = replica.Role == "Leader";
+                    if (replica.Term != term || leads != (silo == leader))
+                    {
+                        string change = string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:F1}s silo {silo}: {replica.Role} at term {replica.Term} (before the cut: silo {leader} led at term {term})");
+                        lock (_leadershipChanges)
+                        {
+                            _leadershipChanges.Add(change);
+                        }
+                    }
+                }
+
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Writes continuously through silo <paramref name="silo"/>'s gateway alone (no directory
+        /// routing, no other gateway); every write is part of the history and timed for the windows.
+        /// </summary>
+        private async Task GatewayWriterAsync(int silo, CancellationToken cancellationToken)
+        {
+            var random = new Random(HashCode.Combine(options.Seed, silo, "gateway"));
+            int id = options.Clients + 1 + silo;
+
+            // The client's per-attempt timeout (default 5 s) is longer than the gateway's own attempt at
+            // an unreachable leader's silo (2 s), so the gateway gets to find a relay before the client
+            // gives up on the attempt (an aborted request cancels the gateway's call).
+            using var client = new SynodClient(new SynodClientOptions
+            {
+                Gateways = { cluster.Gateway(silo) },
+                RouteByDirectory = false,
+                MaxAttempts = 2,
+                RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            });
+            int sequence = 0;
+            while (!_stopping)
+            {
+                string key = _keys[random.Next(_keys.Length)];
+                string value = string.Create(CultureInfo.InvariantCulture, $"g{silo}-{++sequence}");
+                long invoked = Now();
+                bool ok = false;
+                try
+                {
+                    await client.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
+                    Record(HistoryOperation.Write(id, key, value, invoked, Now()));
+                    Count(OperationKind.Write, 0);
+                    ok = true;
+                }
+                catch (SynodException error) when (error.OutcomeUnknown)
+                {
+                    Record(HistoryOperation.Write(id, key, value, invoked, completed: null));
+                    Failed(OperationKind.Write, 2, error);
+                }
+                catch (SynodException error)
+                {
+                    Failed(OperationKind.Write, 1, error);
+                }
+
+                lock (_gatewayWrites)
+                {
+                    _gatewayWrites[silo].Add((_clock.Elapsed.TotalSeconds, ok));
+                }
+
+                await Task.Delay(random.Next(5, 25), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -19,6 +19,9 @@ internal static class ChaosCommand
         var silo = new Option<string?>("--silo") { Description = "Path of Synod.Silo.dll (default: next to synod, or src/Silo's Release build)" };
         var faults = new Option<FaultKind[]>("--faults") { Description = "Faults to cycle through (default all): Kill Pause RestartAll Partition OneWayPartition PartialPartition", AllowMultipleArgumentsPerToken = true };
         var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Start the silos in the deliberately broken mode that serves reads from any replica (the checker must fail)" };
+        var availability = new Option<bool>("--availability") { Description = "Instead of the nemesis: cut kv-0's leader's silo and one follower's from each other for --cut, a writer on each silo's gateway; prints each gateway's share of one-second windows with a successful write and whether the leader and term stayed" };
+        var cut = new Option<TimeSpan>("--cut") { Description = "How long the --availability cut lasts", DefaultValueFactory = _ => TimeSpan.FromSeconds(15), CustomParser = Durations.Parse };
+        var noRelay = new Option<bool>("--no-relay") { Description = "Start the silos with Synod:Testing:NoGatewayRelay (the cut-off gateway then cannot serve writes)" };
         clients.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 64)
@@ -34,7 +37,7 @@ internal static class ChaosCommand
             }
         });
 
-        var command = new Command("chaos", "Run clients against three silo processes under faults and check the history is linearizable") { duration, seed, clients, keys, basePort, silo, faults, unsafeReads };
+        var command = new Command("chaos", "Run clients against three silo processes under faults and check the history is linearizable") { duration, seed, clients, keys, basePort, silo, faults, unsafeReads, availability, cut, noRelay };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -56,6 +59,9 @@ internal static class ChaosCommand
                 SiloAssembly = Path.GetFullPath(siloAssembly),
                 Faults = chosen is { Length: > 0 } ? chosen : Enum.GetValues<FaultKind>(),
                 UnsafeLocalReads = parse.GetValue(unsafeReads),
+                Scenario = parse.GetValue(availability) ? ChaosScenario.PartialPartitionAvailability : ChaosScenario.Nemesis,
+                CutLength = parse.GetValue(cut),
+                NoGatewayRelay = parse.GetValue(noRelay),
             };
             ChaosReport report = await ChaosRunner.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(report.Summary()).ConfigureAwait(false);
