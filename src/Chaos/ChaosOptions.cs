@@ -22,6 +22,21 @@ public enum FaultKind
     PartialPartition,
 }
 
+/// <summary>The group a chaos run's clients use.</summary>
+public enum ChaosProtocol
+{
+    /// <summary>The Raft key-value group kv-0, on three silos.</summary>
+    Raft,
+
+    /// <summary>
+    /// The PBFT group pbft-0 (n = 4, f = 1), on four silos; keys <c>pbft-0/…</c>, spoken in PBFT by
+    /// the client (f+1 matching replies). Faults: Kill, Pause (of the primary's silo), RestartAll,
+    /// Partition; with a Byzantine replica only RestartAll, so at most f replicas are faulty at once.
+    /// The cluster is always fully restarted before the final reads.
+    /// </summary>
+    Pbft,
+}
+
 /// <summary>What a chaos run does to the cluster.</summary>
 public enum ChaosScenario
 {
@@ -46,7 +61,7 @@ public sealed record ChaosOptions
     /// <summary>Seeds the workload's and the nemesis' choices.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Silo processes: 3 (each group has three replicas; the partition faults assume three).</summary>
+    /// <summary>Silo processes: 3 for Raft (each group has three replicas; the partition faults assume three), 4 for PBFT (n = 3f + 1 with f = 1).</summary>
     public int Silos { get; init; } = 3;
 
     /// <summary>Concurrent clients, spread over the silos' gateways. Default 6.</summary>
@@ -84,6 +99,15 @@ public sealed record ChaosOptions
 
     /// <summary>Start the silos with Synod:Testing:NoGatewayRelay (shows the availability measurement can fail).</summary>
     public bool NoGatewayRelay { get; init; }
+
+    /// <summary>The group the clients use; default Raft.</summary>
+    public ChaosProtocol Protocol { get; init; } = ChaosProtocol.Raft;
+
+    /// <summary>The Byzantine mode of silo <see cref="ByzantineSilo"/>'s PBFT replica (<c>silent</c>, <c>corrupt-replies</c>, <c>equivocate</c>); empty for none.</summary>
+    public string Byzantine { get; init; } = "";
+
+    /// <summary>The silo whose PBFT replica is Byzantine; default 1 (replica 0, the primary of view 0).</summary>
+    public int ByzantineSilo { get; init; } = 1;
 
     /// <summary>Per-attempt timeout of the clients. Default 1.5 s.</summary>
     public TimeSpan ClientRequestTimeout { get; init; } = TimeSpan.FromSeconds(1.5);

@@ -43,6 +43,9 @@ public sealed record ChaosReport
     /// <summary>The availability scenario's figures; null for a nemesis run.</summary>
     public AvailabilityReport? Availability { get; init; }
 
+    /// <summary>For a PBFT run, pbft-0's replicas after the final reads (roles with any Byzantine mode, view, last executed); null for Raft.</summary>
+    public string? GroupStatus { get; init; }
+
     /// <summary>Linearizable and nothing lost.</summary>
     public bool Passed => Check.Verdict == Verdict.Linearizable && LostWrites.Count == 0;
 
@@ -79,6 +82,11 @@ public sealed record ChaosReport
             text.AppendLine(availability.LeaderKept
                 ? Invariant($"  leader kept: silo {availability.LeaderSilo} led at term {availability.Term} in all {availability.Samples} status samples (during the cut and after it)")
                 : Invariant($"  LEADERSHIP CHANGED ({availability.LeadershipChanges.Count} of {availability.Samples} samples): {string.Join("; ", availability.LeadershipChanges.Take(5))}"));
+        }
+
+        if (GroupStatus is not null)
+        {
+            text.AppendLine($"pbft-0 after the final reads: {GroupStatus}");
         }
 
         text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));

@@ -17,9 +17,24 @@ public static class ChaosRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
-        if (options.Silos != 3 || options.Clients < 1 || options.Keys < 1 || options.Faults.Count == 0)
+        bool pbft = options.Protocol == ChaosProtocol.Pbft;
+        if (options.Silos != (pbft ? 4 : 3) || options.Clients < 1 || options.Keys < 1 || options.Faults.Count == 0)
         {
-            throw new ArgumentException("a chaos run has 3 silos, at least one client, one key and one kind of fault", nameof(options));
+            throw new ArgumentException("a chaos run has 3 silos (Raft) or 4 (PBFT), at least one client, one key and one kind of fault", nameof(options));
+        }
+
+        if (pbft && (options.Scenario != ChaosScenario.Nemesis || options.UnsafeLocalReads
+            || options.Faults.Any(f => f is not (FaultKind.Kill or FaultKind.Pause or FaultKind.RestartAll or FaultKind.Partition))))
+        {
+            throw new ArgumentException("a PBFT chaos run uses the nemesis with Kill, Pause, RestartAll and Partition only", nameof(options));
+        }
+
+        // pbft-0 has f = 1: with a Byzantine replica no other replica may be faulty at the same
+        // time, so the only fault is a restart of every silo (a crash of all with their state on
+        // disk, after which three correct replicas and the Byzantine one run again).
+        if (options.Byzantine.Length > 0 && (!pbft || options.Faults.Any(f => f != FaultKind.RestartAll)))
+        {
+            throw new ArgumentException("a Byzantine replica needs the PBFT protocol and RestartAll as the only fault (f = 1)", nameof(options));
         }
 
         string data = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "synod-chaos", $"run-{options.Seed}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}");
@@ -77,7 +92,8 @@ public static class ChaosRunner
         private readonly Stopwatch _clock = new();
         private readonly List<HistoryOperation> _history = [];
         private readonly int[,] _counts = new int[3, 3];
-        private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => $"chaos-{i}")];
+        private readonly string _prefix = options.Protocol == ChaosProtocol.Pbft ? "pbft-0/" : "";
+        private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => (options.Protocol == ChaosProtocol.Pbft ? "pbft-0/" : "") + string.Create(CultureInfo.InvariantCulture, $"chaos-{i}"))];
         private volatile bool _stopping;
         private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
         private readonly List<(double Completed, bool Ok)>[] _gatewayWrites = [.. Enumerable.Range(0, cluster.Count + 1).Select(_ => new List<(double, bool)>())];
@@ -87,7 +103,7 @@ public static class ChaosRunner
 
         public async Task<ChaosReport> ExecuteAsync(CancellationToken cancellationToken)
         {
-            Say($"starting {options.Silos} silos{(options.UnsafeLocalReads ? " in the UNSAFE local-reads mode" : "")}");
+            Say($"starting {options.Silos} silos{(options.UnsafeLocalReads ? " in the UNSAFE local-reads mode" : "")}{(options.Byzantine.Length > 0 ? $", silo {options.ByzantineSilo}'s PBFT replica Byzantine ({options.Byzantine})" : "")}");
             await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
             _clock.Start();
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
@@ -114,8 +130,22 @@ public static class ChaosRunner
 
             Say("healing the cluster");
             await cluster.HealAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Protocol == ChaosProtocol.Pbft)
+            {
+                // The final reads come after a restart of every silo, so an acknowledged write
+                // that was not durable on enough correct replicas is missing from them.
+                Say("SIGKILL every silo before the final reads");
+                foreach (int id in cluster.Ids)
+                {
+                    await cluster.KillAsync(id).ConfigureAwait(false);
+                }
+
+                await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
             Dictionary<string, string?> finals = await FinalReadsAsync(cancellationToken).ConfigureAwait(false);
+            string? groupStatus = options.Protocol == ChaosProtocol.Pbft ? await cluster.PbftGroupStatusAsync(2, cancellationToken).ConfigureAwait(false) : null;
 
             HistoryOperation[] history;
             lock (_history)
@@ -138,6 +168,7 @@ public static class ChaosRunner
                 CheckTime = checkTime,
                 Failures = FailureReasons(),
                 Availability = AvailabilityFigures(),
+                GroupStatus = groupStatus,
             };
         }
 
@@ -226,6 +257,10 @@ public static class ChaosRunner
                 RequestTimeout = options.ClientRequestTimeout,
                 MaxAttempts = 3,
                 RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+                PbftClientSecret = cluster.PbftClientSecret(),
+
+                // Past a view change (the 2 s retransmission, then the backups' view-change timer).
+                PbftOperationTimeout = TimeSpan.FromSeconds(10),
             };
 
             // Each client starts at its own silo's gateway and fails over to the others in turn.
@@ -500,11 +535,19 @@ public static class ChaosRunner
                     return $"silo {any}";
                 case FaultKind.Pause:
                 {
-                    int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
-                    Say($"SIGSTOP silo {leader} (kv-0's leader)");
+                    bool pbft = options.Protocol == ChaosProtocol.Pbft;
+                    int leader = await (pbft ? cluster.PrimaryOfPbftGroupAsync(cancellationToken) : cluster.LeaderOfKeyValueGroupAsync(cancellationToken)).ConfigureAwait(false) ?? any;
+                    Say(pbft ? $"SIGSTOP silo {leader} (pbft-0's primary)" : $"SIGSTOP silo {leader} (kv-0's leader)");
                     cluster.Pause(leader);
                     await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
                     cluster.Resume(leader);
+                    if (pbft)
+                    {
+                        // A new primary shows the backups moved to a new view during the pause.
+                        int? primary = await cluster.PrimaryOfPbftGroupAsync(cancellationToken).ConfigureAwait(false);
+                        return $"silo {leader} (primary; now {(primary is { } p ? $"silo {p}" : "none known")})";
+                    }
+
                     return $"silo {leader} (leader)";
                 }
 
@@ -599,7 +642,7 @@ public static class ChaosRunner
             {
                 try
                 {
-                    await client.PutAsync("chaos-probe", "1", cancellationToken).ConfigureAwait(false);
+                    await client.PutAsync(_prefix + "chaos-probe", "1", cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (SynodException error) when (clock.Elapsed < TimeSpan.FromSeconds(60))
