@@ -7,8 +7,9 @@ namespace Synod.Chaos.Tests;
 /// 27010–27019): the cluster under every fault kind is linearizable, the same machinery catches a
 /// deliberately broken read path, and under a sustained partial partition every silo's gateway keeps
 /// taking writes (and, without the gateway's relay, the cut-off one does not).
-/// One class, so xunit runs them one after the other.
+/// In the chaos collection, so xunit runs them one after the other.
 /// </summary>
+[Collection(ChaosProcessesCollection.Name)]
 public sealed class ChaosRunTests(ITestOutputHelper output)
 {
     [Fact]

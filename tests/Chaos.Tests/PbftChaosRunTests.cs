@@ -6,8 +6,9 @@ namespace Synod.Chaos.Tests;
 /// Chaos runs against the PBFT group pbft-0 (n = 4, f = 1) on four real silo processes (ports
 /// 27020–27049): with one Byzantine replica and full restarts as the only other fault, and with
 /// crashes, pauses of the primary and partitions and no Byzantine replica, so that at most f
-/// replicas are faulty at any time. One class, so xunit runs them one after the other.
+/// replicas are faulty at any time. In the chaos collection, so xunit runs them one after the other.
 /// </summary>
+[Collection(ChaosProcessesCollection.Name)]
 public sealed class PbftChaosRunTests(ITestOutputHelper output)
 {
     [Theory]
