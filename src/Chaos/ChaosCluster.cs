@@ -12,6 +12,8 @@ internal sealed class ChaosCluster : IAsyncDisposable
     private readonly string _data;
     private readonly SiloLaunchOptions _launch;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(3) };
+    private readonly string _byzantine;
+    private readonly int _byzantineSilo;
 
     public ChaosCluster(ChaosOptions options, string dataDirectory)
     {
@@ -19,10 +21,13 @@ internal sealed class ChaosCluster : IAsyncDisposable
         _silos = new SiloProcess?[options.Silos + 1];
         _ports = options.BasePort == 0 ? new ClusterPorts() : new ClusterPorts(options.BasePort);
         _data = dataDirectory;
+        _byzantine = options.Byzantine;
+        _byzantineSilo = options.ByzantineSilo;
         _launch = new SiloLaunchOptions
         {
             FaultInjection = true,
             UnsafeLocalReads = options.UnsafeLocalReads,
+            NoGatewayRelay = options.NoGatewayRelay,
             SiloAssembly = options.SiloAssembly ?? new SiloLaunchOptions().SiloAssembly,
         };
     }
@@ -33,11 +38,68 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     public Uri Gateway(int silo) => new(_ports.Http(silo));
 
-    public Task StartAllAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Ids.Where(id => _silos[id] is null).Select(id => StartAsync(id, cancellationToken)));
+    private string PbftKeyFile => Path.Combine(_data, "pbft-keys.json");
+
+    public async Task StartAllAsync(CancellationToken cancellationToken)
+    {
+        // With four silos the first one to start creates the PBFT key file the others must read:
+        // on the first start, silo 1 alone, then the rest.
+        if (Count >= 4 && !File.Exists(PbftKeyFile) && _silos[1] is null)
+        {
+            await StartAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(Ids.Where(id => _silos[id] is null).Select(id => StartAsync(id, cancellationToken))).ConfigureAwait(false);
+    }
 
     public async Task StartAsync(int id, CancellationToken cancellationToken) =>
-        _silos[id] = await SiloProcess.StartAsync(id, _ports, _data, ClusterKey, keyValueGroups: 1, silos: Count, launch: _launch, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _silos[id] = await SiloProcess.StartAsync(id, _ports, _data, ClusterKey, keyValueGroups: 1, silos: Count, byzantine: id == _byzantineSilo ? _byzantine : "", launch: _launch, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The PBFT client secret from the key file the first silo created (empty before it exists or without PBFT).</summary>
+    public byte[] PbftClientSecret()
+    {
+        if (Count < 4 || !File.Exists(PbftKeyFile))
+        {
+            return [];
+        }
+
+        using var keys = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(PbftKeyFile));
+        return keys.RootElement.GetProperty("clientSecret").GetBytesFromBase64();
+    }
+
+    /// <summary>pbft-0's replicas as silo <paramref name="silo"/> reports them: role (with a Byzantine mode), view and last executed sequence number.</summary>
+    public async Task<string> PbftGroupStatusAsync(int silo, CancellationToken cancellationToken)
+    {
+        using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(silo) }, RouteByDirectory = false, MaxAttempts = 2, RequestTimeout = TimeSpan.FromSeconds(2.9) });
+        SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        SynodGroupStatus? group = status.Groups.FirstOrDefault(g => g.Group == "pbft-0");
+        return group is null ? "pbft-0 not in the status" : string.Join("; ", group.Replicas.OrderBy(r => r.Replica).Select(r =>
+            string.Create(CultureInfo.InvariantCulture, $"replica {r.Replica} on silo {r.Silo}: {r.Role}, view {r.Term}, executed {r.AppliedIndex}")));
+    }
+
+    /// <summary>The silo of pbft-0's primary, as a reachable silo reports it; null when none knows.</summary>
+    public async Task<int?> PrimaryOfPbftGroupAsync(CancellationToken cancellationToken)
+    {
+        foreach (int id in Ids.Where(i => _silos[i] is { Paused: false }))
+        {
+            using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(id) }, RouteByDirectory = false, MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(2.9) });
+            try
+            {
+                SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                SynodReplicaStatus? primary = status.Groups.FirstOrDefault(g => g.Group == "pbft-0")?.Replicas.FirstOrDefault(r => r.Role.StartsWith("Primary", StringComparison.Ordinal));
+                if (primary is not null && int.TryParse(primary.Silo, NumberStyles.None, CultureInfo.InvariantCulture, out int silo))
+                {
+                    return silo;
+                }
+            }
+            catch (SynodException)
+            {
+                // That silo did not answer; ask the next.
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>SIGKILL (disposing a running silo process kills it).</summary>
     public async Task KillAsync(int id)
@@ -106,6 +168,24 @@ internal sealed class ChaosCluster : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Silo <paramref name="silo"/>'s own replica of kv-0 as its status reports it; null when the silo does not answer.</summary>
+    public async Task<SynodReplicaStatus?> LocalKeyValueReplicaAsync(int silo, CancellationToken cancellationToken)
+    {
+        // The status asks every replica (2 s each at most for one it cannot reach); the local one always answers.
+        using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(silo) }, RouteByDirectory = false, MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(2.9) });
+        try
+        {
+            SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            string name = silo.ToString(CultureInfo.InvariantCulture);
+            return status.Groups.FirstOrDefault(g => g.Group == "kv-0")?.Replicas.FirstOrDefault(r => r.Silo == name);
+        }
+        catch (SynodException)
+        {
+            // Not answering is what the caller records.
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

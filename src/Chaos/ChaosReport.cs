@@ -40,6 +40,12 @@ public sealed record ChaosReport
     /// <summary>Why operations failed or were left indeterminate: the client's error per kind, with how often.</summary>
     public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>The availability scenario's figures; null for a nemesis run.</summary>
+    public AvailabilityReport? Availability { get; init; }
+
+    /// <summary>For a PBFT run, pbft-0's replicas after the final reads (roles with any Byzantine mode, view, last executed); null for Raft.</summary>
+    public string? GroupStatus { get; init; }
+
     /// <summary>Linearizable and nothing lost.</summary>
     public bool Passed => Check.Verdict == Verdict.Linearizable && LostWrites.Count == 0;
 
@@ -63,6 +69,24 @@ public sealed record ChaosReport
         foreach (InjectedFault fault in Faults)
         {
             text.AppendLine(Invariant($"  {fault.Began,6:F1}s {fault.Kind,-16} {fault.Target,-22} healed {fault.Healed,6:F1}s, writes again after {fault.RecoverySeconds:F1}s, then {fault.OkOperationsAfter} ops ok"));
+        }
+
+        if (Availability is { } availability)
+        {
+            text.AppendLine(Invariant($"availability: silos {availability.LeaderSilo} (leader) and {availability.CutSilo} cut from each other {availability.CutAt:F1}s–{availability.HealedAt:F1}s; one-second windows with a successful write, the first after the cut left out:"));
+            foreach (GatewayAvailability gateway in availability.Gateways)
+            {
+                text.AppendLine(Invariant($"  gateway of silo {gateway.Silo} ({gateway.Role}): {gateway.WindowsWithWrite}/{gateway.Windows} windows = {gateway.Share:P1}; {gateway.WritesOk} writes ok, {gateway.WritesFailed} failed during the cut, first window {(gateway.FirstWindowServed ? "served" : "not served")}{(gateway.MissedWindows.Count == 0 ? "" : $"; no write in window(s) {string.Join(',', gateway.MissedWindows)}")}"));
+            }
+
+            text.AppendLine(availability.LeaderKept
+                ? Invariant($"  leader kept: silo {availability.LeaderSilo} led at term {availability.Term} in all {availability.Samples} status samples (during the cut and after it)")
+                : Invariant($"  LEADERSHIP CHANGED ({availability.LeadershipChanges.Count} of {availability.Samples} samples): {string.Join("; ", availability.LeadershipChanges.Take(5))}"));
+        }
+
+        if (GroupStatus is not null)
+        {
+            text.AppendLine($"pbft-0 after the final reads: {GroupStatus}");
         }
 
         text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));

@@ -17,9 +17,24 @@ public static class ChaosRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
-        if (options.Silos != 3 || options.Clients < 1 || options.Keys < 1 || options.Faults.Count == 0)
+        bool pbft = options.Protocol == ChaosProtocol.Pbft;
+        if (options.Silos != (pbft ? 4 : 3) || options.Clients < 1 || options.Keys < 1 || options.Faults.Count == 0)
         {
-            throw new ArgumentException("a chaos run has 3 silos, at least one client, one key and one kind of fault", nameof(options));
+            throw new ArgumentException("a chaos run has 3 silos (Raft) or 4 (PBFT), at least one client, one key and one kind of fault", nameof(options));
+        }
+
+        if (pbft && (options.Scenario != ChaosScenario.Nemesis || options.UnsafeLocalReads
+            || options.Faults.Any(f => f is not (FaultKind.Kill or FaultKind.Pause or FaultKind.RestartAll or FaultKind.Partition))))
+        {
+            throw new ArgumentException("a PBFT chaos run uses the nemesis with Kill, Pause, RestartAll and Partition only", nameof(options));
+        }
+
+        // pbft-0 has f = 1: with a Byzantine replica no other replica may be faulty at the same
+        // time, so the only fault is a restart of every silo (a crash of all with their state on
+        // disk, after which three correct replicas and the Byzantine one run again).
+        if (options.Byzantine.Length > 0 && (!pbft || options.Faults.Any(f => f != FaultKind.RestartAll)))
+        {
+            throw new ArgumentException("a Byzantine replica needs the PBFT protocol and RestartAll as the only fault (f = 1)", nameof(options));
         }
 
         string data = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "synod-chaos", $"run-{options.Seed}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}");
@@ -77,24 +92,35 @@ public static class ChaosRunner
         private readonly Stopwatch _clock = new();
         private readonly List<HistoryOperation> _history = [];
         private readonly int[,] _counts = new int[3, 3];
-        private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => $"chaos-{i}")];
+        private readonly string _prefix = options.Protocol == ChaosProtocol.Pbft ? "pbft-0/" : "";
+        private readonly string[] _keys = [.. Enumerable.Range(0, options.Keys).Select(i => (options.Protocol == ChaosProtocol.Pbft ? "pbft-0/" : "") + string.Create(CultureInfo.InvariantCulture, $"chaos-{i}"))];
         private volatile bool _stopping;
         private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private readonly List<(double Completed, bool Ok)>[] _gatewayWrites = [.. Enumerable.Range(0, cluster.Count + 1).Select(_ => new List<(double, bool)>())];
+        private readonly List<string> _leadershipChanges = [];
+        private int _statusSamples;
+        private (int Leader, int Cut, ulong Term, double CutAt, double HealedAt)? _cut;
 
         public async Task<ChaosReport> ExecuteAsync(CancellationToken cancellationToken)
         {
-            Say($"starting {options.Silos} silos{(options.UnsafeLocalReads ? " in the UNSAFE local-reads mode" : "")}");
+            Say($"starting {options.Silos} silos{(options.UnsafeLocalReads ? " in the UNSAFE local-reads mode" : "")}{(options.Byzantine.Length > 0 ? $", silo {options.ByzantineSilo}'s PBFT replica Byzantine ({options.Byzantine})" : "")}");
             await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
             _clock.Start();
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
-            Say($"cluster takes writes; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0} s");
+            Say(options.Scenario == ChaosScenario.PartialPartitionAvailability
+                ? $"cluster takes writes; {options.Clients} clients on {options.Keys} keys and a writer on each silo's gateway"
+                : $"cluster takes writes; {options.Clients} clients on {options.Keys} keys for {options.Duration.TotalSeconds:F0} s");
 
-            Task[] clients = [.. Enumerable.Range(0, options.Clients).Select(id => Task.Run(() => ClientAsync(id, cancellationToken), cancellationToken))];
+            bool availability = options.Scenario == ChaosScenario.PartialPartitionAvailability;
+            Task[] clients = [.. Enumerable.Range(0, options.Clients).Select(id => Task.Run(() => ClientAsync(id, cancellationToken), cancellationToken)),
+                .. availability ? cluster.Ids.Select(silo => Task.Run(() => GatewayWriterAsync(silo, cancellationToken), cancellationToken)) : []];
             var workloadStarted = _clock.Elapsed;
             List<InjectedFault> faults;
             try
             {
-                faults = await NemesisAsync(workloadStarted + options.Duration, cancellationToken).ConfigureAwait(false);
+                faults = availability
+                    ? await AvailabilityAsync(cancellationToken).ConfigureAwait(false)
+                    : await NemesisAsync(workloadStarted + options.Duration, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -104,8 +130,22 @@ public static class ChaosRunner
 
             Say("healing the cluster");
             await cluster.HealAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Protocol == ChaosProtocol.Pbft)
+            {
+                // The final reads come after a restart of every silo, so an acknowledged write
+                // that was not durable on enough correct replicas is missing from them.
+                Say("SIGKILL every silo before the final reads");
+                foreach (int id in cluster.Ids)
+                {
+                    await cluster.KillAsync(id).ConfigureAwait(false);
+                }
+
+                await cluster.StartAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
             Dictionary<string, string?> finals = await FinalReadsAsync(cancellationToken).ConfigureAwait(false);
+            string? groupStatus = options.Protocol == ChaosProtocol.Pbft ? await cluster.PbftGroupStatusAsync(2, cancellationToken).ConfigureAwait(false) : null;
 
             HistoryOperation[] history;
             lock (_history)
@@ -127,7 +167,47 @@ public static class ChaosRunner
                 FinalValues = finals,
                 CheckTime = checkTime,
                 Failures = FailureReasons(),
+                Availability = AvailabilityFigures(),
+                GroupStatus = groupStatus,
             };
+        }
+
+        private AvailabilityReport? AvailabilityFigures()
+        {
+            if (_cut is not { } cut)
+            {
+                return null;
+            }
+
+            // The first window is left out: a write in flight when the cut lands, and the first
+            // write after it, spend one attempt on the now unreachable leader's silo before the
+            // gateway learns to relay (its per-attempt timeout), so that window measures detection,
+            // not the relayed steady state.
+            const int skipped = 1;
+            var gateways = new List<GatewayAvailability>();
+            foreach (int silo in cluster.Ids)
+            {
+                string role = silo == cut.Leader ? "leader" : silo == cut.Cut ? "cut from the leader" : "follower";
+                lock (_gatewayWrites)
+                {
+                    gateways.Add(GatewayAvailability.Measure(silo, role, [.. _gatewayWrites[silo]], cut.CutAt, cut.HealedAt, skipped));
+                }
+            }
+
+            lock (_leadershipChanges)
+            {
+                return new AvailabilityReport
+                {
+                    LeaderSilo = cut.Leader,
+                    CutSilo = cut.Cut,
+                    Term = cut.Term,
+                    CutAt = cut.CutAt,
+                    HealedAt = cut.HealedAt,
+                    Gateways = gateways,
+                    Samples = _statusSamples,
+                    LeadershipChanges = [.. _leadershipChanges],
+                };
+            }
         }
 
         private Dictionary<string, int> FailureReasons()
@@ -177,6 +257,10 @@ public static class ChaosRunner
                 RequestTimeout = options.ClientRequestTimeout,
                 MaxAttempts = 3,
                 RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+                PbftClientSecret = cluster.PbftClientSecret(),
+
+                // Past a view change (the 2 s retransmission, then the backups' view-change timer).
+                PbftOperationTimeout = TimeSpan.FromSeconds(10),
             };
 
             // Each client starts at its own silo's gateway and fails over to the others in turn.
@@ -266,6 +350,147 @@ public static class ChaosRunner
             }
         }
 
+        /// <summary>
+        /// The availability scenario: after <see cref="ChaosOptions.Recovery"/> without faults, cuts the
+        /// leader's silo and one follower's from each other (both directions) for
+        /// <see cref="ChaosOptions.CutLength"/>, sampling every silo's own kv-0 replica meanwhile and
+        /// for <see cref="ChaosOptions.Recovery"/> after healing.
+        /// </summary>
+        private async Task<List<InjectedFault>> AvailabilityAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(options.Recovery, cancellationToken).ConfigureAwait(false);
+            (int leader, ulong term) = await SettledLeaderAsync(cancellationToken).ConfigureAwait(false);
+            int[] followers = [.. cluster.Ids.Where(id => id != leader)];
+            int cut = followers[new Random(options.Seed).Next(followers.Length)];
+            double began = _clock.Elapsed.TotalSeconds;
+            Say(string.Create(CultureInfo.InvariantCulture, $"silos {leader} (kv-0's leader, term {term}) and {cut} cut from each other for {options.CutLength.TotalSeconds:F0} s{(options.NoGatewayRelay ? "; the gateways do NOT relay" : "")}"));
+            await cluster.DropFromAsync(leader, [cut], cancellationToken).ConfigureAwait(false);
+            await cluster.DropFromAsync(cut, [leader], cancellationToken).ConfigureAwait(false);
+            double cutAt = _clock.Elapsed.TotalSeconds;
+            TimeSpan samplingEnds = _clock.Elapsed + options.CutLength + options.Recovery;
+            Task[] samplers = [.. cluster.Ids.Select(silo => SampleLeadershipAsync(silo, leader, term, samplingEnds, cancellationToken))];
+            await Task.Delay(options.CutLength, cancellationToken).ConfigureAwait(false);
+            await HealLinksAsync(cancellationToken).ConfigureAwait(false);
+            double healedAt = _clock.Elapsed.TotalSeconds;
+            _cut = (leader, cut, term, cutAt, healedAt);
+            Say("cut healed");
+            await Task.WhenAll(samplers).ConfigureAwait(false);
+            return [new InjectedFault(FaultKind.PartialPartition, $"link {leader}-{cut} (leader)", began, healedAt, 0, 0)];
+        }
+
+        /// <summary>kv-0's leader's silo and term once the same pair has been reported for a second.</summary>
+        private async Task<(int Leader, ulong Term)> SettledLeaderAsync(CancellationToken cancellationToken)
+        {
+            (int Leader, ulong Term)? settled = null;
+            var stable = Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                (int, ulong)? now = null;
+                foreach (int silo in cluster.Ids)
+                {
+                    if (await cluster.LocalKeyValueReplicaAsync(silo, cancellationToken).ConfigureAwait(false) is { Role: "Leader" } replica)
+                    {
+                        now = (silo, replica.Term);
+                    }
+                }
+
+                if (now is { } current && current == settled && stable.Elapsed >= TimeSpan.FromSeconds(1))
+                {
+                    return current;
+                }
+
+                if (now is null || now != settled)
+                {
+                    settled = now;
+                    stable.Restart();
+                }
+
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException("kv-0 has no settled leader after 30 s");
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Samples silo <paramref name="silo"/>'s own kv-0 replica; records any sign of an election: another leader, the leader not leading, another term.</summary>
+        private async Task SampleLeadershipAsync(int silo, int leader, ulong term, TimeSpan until, CancellationToken cancellationToken)
+        {
+            while (_clock.Elapsed < until)
+            {
+                SynodReplicaStatus? replica = await cluster.LocalKeyValueReplicaAsync(silo, cancellationToken).ConfigureAwait(false);
+                if (replica is not null && replica.Role != "Unreachable")
+                {
+                    Interlocked.Increment(ref _statusSamples);
+                    bool leads = replica.Role == "Leader";
+                    if (replica.Term != term || leads != (silo == leader))
+                    {
+                        string change = string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:F1}s silo {silo}: {replica.Role} at term {replica.Term} (before the cut: silo {leader} led at term {term})");
+                        lock (_leadershipChanges)
+                        {
+                            _leadershipChanges.Add(change);
+                        }
+                    }
+                }
+
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Writes continuously through silo <paramref name="silo"/>'s gateway alone (no directory
+        /// routing, no other gateway); every write is part of the history and timed for the windows.
+        /// </summary>
+        private async Task GatewayWriterAsync(int silo, CancellationToken cancellationToken)
+        {
+            var random = new Random(HashCode.Combine(options.Seed, silo, "gateway"));
+            int id = options.Clients + 1 + silo;
+
+            // The client's per-attempt timeout (default 5 s) is longer than the gateway's own attempt at
+            // an unreachable leader's silo (2 s), so the gateway gets to find a relay before the client
+            // gives up on the attempt (an aborted request cancels the gateway's call).
+            using var client = new SynodClient(new SynodClientOptions
+            {
+                Gateways = { cluster.Gateway(silo) },
+                RouteByDirectory = false,
+                MaxAttempts = 2,
+                RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            });
+            int sequence = 0;
+            while (!_stopping)
+            {
+                string key = _keys[random.Next(_keys.Length)];
+                string value = string.Create(CultureInfo.InvariantCulture, $"g{silo}-{++sequence}");
+                long invoked = Now();
+                bool ok = false;
+                try
+                {
+                    await client.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
+                    Record(HistoryOperation.Write(id, key, value, invoked, Now()));
+                    Count(OperationKind.Write, 0);
+                    ok = true;
+                }
+                catch (SynodException error) when (error.OutcomeUnknown)
+                {
+                    Record(HistoryOperation.Write(id, key, value, invoked, completed: null));
+                    Failed(OperationKind.Write, 2, error);
+                }
+                catch (SynodException error)
+                {
+                    Failed(OperationKind.Write, 1, error);
+                }
+
+                lock (_gatewayWrites)
+                {
+                    _gatewayWrites[silo].Add((_clock.Elapsed.TotalSeconds, ok));
+                }
+
+                await Task.Delay(random.Next(5, 25), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         private async Task<List<InjectedFault>> NemesisAsync(TimeSpan end, CancellationToken cancellationToken)
         {
             var random = new Random(options.Seed);
@@ -310,11 +535,19 @@ public static class ChaosRunner
                     return $"silo {any}";
                 case FaultKind.Pause:
                 {
-                    int leader = await cluster.LeaderOfKeyValueGroupAsync(cancellationToken).ConfigureAwait(false) ?? any;
-                    Say($"SIGSTOP silo {leader} (kv-0's leader)");
+                    bool pbft = options.Protocol == ChaosProtocol.Pbft;
+                    int leader = await (pbft ? cluster.PrimaryOfPbftGroupAsync(cancellationToken) : cluster.LeaderOfKeyValueGroupAsync(cancellationToken)).ConfigureAwait(false) ?? any;
+                    Say(pbft ? $"SIGSTOP silo {leader} (pbft-0's primary)" : $"SIGSTOP silo {leader} (kv-0's leader)");
                     cluster.Pause(leader);
                     await Task.Delay(options.FaultLength, cancellationToken).ConfigureAwait(false);
                     cluster.Resume(leader);
+                    if (pbft)
+                    {
+                        // A new primary shows the backups moved to a new view during the pause.
+                        int? primary = await cluster.PrimaryOfPbftGroupAsync(cancellationToken).ConfigureAwait(false);
+                        return $"silo {leader} (primary; now {(primary is { } p ? $"silo {p}" : "none known")})";
+                    }
+
                     return $"silo {leader} (leader)";
                 }
 
@@ -409,7 +642,7 @@ public static class ChaosRunner
             {
                 try
                 {
-                    await client.PutAsync("chaos-probe", "1", cancellationToken).ConfigureAwait(false);
+                    await client.PutAsync(_prefix + "chaos-probe", "1", cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (SynodException error) when (clock.Elapsed < TimeSpan.FromSeconds(60))

@@ -16,6 +16,9 @@ public sealed record SiloLaunchOptions
     /// <summary><c>Synod:Testing:UnsafeLocalReads</c>: the deliberately broken read path.</summary>
     public bool UnsafeLocalReads { get; init; }
 
+    /// <summary><c>Synod:Testing:NoGatewayRelay</c>: the gateway never relays a call through another silo.</summary>
+    public bool NoGatewayRelay { get; init; }
+
     /// <summary>How long the silo may take to say it is up. Default 30 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -106,7 +109,7 @@ public sealed class SiloProcess : IAsyncDisposable
                     Labels = zone is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["zone"] = zone },
                     Silos = Enumerable.Range(1, silos).Select(peer => new { Id = peer, TransportEndpoint = ports.Transport(peer), HttpEndpoint = ports.Http(peer) }),
                 },
-                Testing = new { launch.FaultInjection, launch.UnsafeLocalReads },
+                Testing = new { launch.FaultInjection, launch.UnsafeLocalReads, launch.NoGatewayRelay },
             },
         })).ConfigureAwait(false);
         return config;

@@ -19,6 +19,14 @@ internal static class ChaosCommand
         var silo = new Option<string?>("--silo") { Description = "Path of Synod.Silo.dll (default: next to synod, or src/Silo's Release build)" };
         var faults = new Option<FaultKind[]>("--faults") { Description = "Faults to cycle through (default all): Kill Pause RestartAll Partition OneWayPartition PartialPartition", AllowMultipleArgumentsPerToken = true };
         var unsafeReads = new Option<bool>("--unsafe-local-reads") { Description = "Start the silos in the deliberately broken mode that serves reads from any replica (the checker must fail)" };
+        var availability = new Option<bool>("--availability") { Description = "Instead of the nemesis: cut kv-0's leader's silo and one follower's from each other for --cut, a writer on each silo's gateway; prints each gateway's share of one-second windows with a successful write and whether the leader and term stayed" };
+        var cut = new Option<TimeSpan>("--cut") { Description = "How long the --availability cut lasts", DefaultValueFactory = _ => TimeSpan.FromSeconds(15), CustomParser = Durations.Parse };
+        var noRelay = new Option<bool>("--no-relay") { Description = "Start the silos with Synod:Testing:NoGatewayRelay (the cut-off gateway then cannot serve writes)" };
+        var protocol = new Option<string>("--protocol") { Description = "raft (kv-0 on three silos) or pbft (pbft-0 on four silos; faults Kill Pause RestartAll Partition, a full restart before the final reads)", DefaultValueFactory = _ => "raft" };
+        protocol.AcceptOnlyFromAmong("raft", "pbft");
+        var byzantine = new Option<string?>("--byzantine") { Description = "With --protocol pbft: make one silo's PBFT replica Byzantine (silent, corrupt-replies, equivocate); the only other fault is then RestartAll (f = 1)" };
+        byzantine.AcceptOnlyFromAmong("silent", "corrupt-replies", "equivocate");
+        var byzantineSilo = new Option<int>("--byzantine-silo") { Description = "The Byzantine silo (1 holds replica 0, the primary of view 0)", DefaultValueFactory = _ => 1 };
         clients.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 64)
@@ -34,7 +42,7 @@ internal static class ChaosCommand
             }
         });
 
-        var command = new Command("chaos", "Run clients against three silo processes under faults and check the history is linearizable") { duration, seed, clients, keys, basePort, silo, faults, unsafeReads };
+        var command = new Command("chaos", "Run clients against three silo processes under faults and check the history is linearizable") { duration, seed, clients, keys, basePort, silo, faults, unsafeReads, availability, cut, noRelay, protocol, byzantine, byzantineSilo };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -46,6 +54,17 @@ internal static class ChaosCommand
             }
 
             FaultKind[]? chosen = parse.GetValue(faults);
+            bool pbft = parse.GetValue(protocol) == "pbft";
+            string mode = parse.GetValue(byzantine) ?? "";
+            if (mode.Length > 0 && !pbft)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("synod chaos: --byzantine needs --protocol pbft").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            FaultKind[] defaultFaults = !pbft ? Enum.GetValues<FaultKind>()
+                : mode.Length > 0 ? [FaultKind.RestartAll]
+                : [FaultKind.Kill, FaultKind.Pause, FaultKind.RestartAll, FaultKind.Partition];
             var options = new ChaosOptions
             {
                 Duration = parse.GetValue(duration),
@@ -54,10 +73,28 @@ internal static class ChaosCommand
                 Keys = parse.GetValue(keys),
                 BasePort = parse.GetValue(basePort),
                 SiloAssembly = Path.GetFullPath(siloAssembly),
-                Faults = chosen is { Length: > 0 } ? chosen : Enum.GetValues<FaultKind>(),
+                Faults = chosen is { Length: > 0 } ? chosen : defaultFaults,
+                Protocol = pbft ? ChaosProtocol.Pbft : ChaosProtocol.Raft,
+                Silos = pbft ? 4 : 3,
+                Byzantine = mode,
+                ByzantineSilo = parse.GetValue(byzantineSilo),
                 UnsafeLocalReads = parse.GetValue(unsafeReads),
+                Scenario = parse.GetValue(availability) ? ChaosScenario.PartialPartitionAvailability : ChaosScenario.Nemesis,
+                CutLength = parse.GetValue(cut),
+                NoGatewayRelay = parse.GetValue(noRelay),
             };
-            ChaosReport report = await ChaosRunner.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
+            ChaosReport report;
+            try
+            {
+                report = await ChaosRunner.RunAsync(options, output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException invalid) when (invalid.ParamName == "options")
+            {
+                // A combination the runner refuses (a Byzantine replica with other faults, PBFT with one-way cuts).
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"synod chaos: {invalid.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             await output.WriteAsync(report.Summary()).ConfigureAwait(false);
             return report.Passed ? ExitCodes.Ok : ExitCodes.Negative;
         });

@@ -30,6 +30,10 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     // A relayed attempt crosses two links before the leader commits.
     private static readonly TimeSpan RelayAttemptTimeout = TimeSpan.FromSeconds(3);
 
+    // How long a direct call to the leader may go unanswered before the same call is also sent
+    // through another silo (well above a commit's latency, so rarely done while the link is up).
+    private static readonly TimeSpan RelayHedgeAfter = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long a group's calls keep going through a relay before the direct route is tried again.</summary>
     public static readonly TimeSpan RelayRouteLifetime = TimeSpan.FromSeconds(10);
 
@@ -217,14 +221,22 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         while (clock.Elapsed < deadline)
         {
             GrainId grain = ClusterLayout.ReplicaGrain(group, replica);
-            ReplicaAnswer? answer = via is { } relaySilo && Relay is { } relay
-                ? await TryCallAsync(relay(grain, relaySilo), call, RelayAttemptTimeout, cancellationToken).ConfigureAwait(false)
-                : await TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken).ConfigureAwait(false);
+            ReplicaAnswer? answer;
+            int? answeredVia = via;
+            if (via is { } relaySilo && Relay is { } relay)
+            {
+                answer = await TryCallAsync(relay(grain, relaySilo), call, RelayAttemptTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (answer, answeredVia) = await HedgedCallAsync(group, replica, grain, call, cancellationToken).ConfigureAwait(false);
+            }
+
             switch (answer?.Status)
             {
                 case ReplicaAnswer.Types.Status.Ok:
                 case ReplicaAnswer.Types.Status.Rejected when answer.Detail.StartsWith(CommandTooLarge, StringComparison.Ordinal):
-                    Remember(group, replica, via);
+                    Remember(group, replica, answeredVia);
                     return answer;
                 case ReplicaAnswer.Types.Status.Rejected:
                     // Temporary (too many uncommitted entries or pending reads, a transfer in
@@ -263,6 +275,57 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="replica"/> directly; when it has not answered within
+    /// <see cref="RelayHedgeAfter"/>, also through another silo holding a replica of the group, and
+    /// takes the first answer (with the silo it came through, null for the direct one). A cut link
+    /// to the leader's silo then costs that delay rather than the whole direct attempt (issue 8's
+    /// availability under a partial partition: without it the first write through a cut-off gateway
+    /// waited the 2 s attempt timeout). Both carry the same command bytes, so a write that arrives
+    /// twice is still applied once (the session answers the second from its saved response). When
+    /// the direct attempt fails or times out, the relayed one is abandoned, so an unreachable
+    /// leader is given up on no later than before.
+    /// </summary>
+    private async Task<(ReplicaAnswer? Answer, int? Via)> HedgedCallAsync(string group, ulong replica, GrainId grain, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
+    {
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<ReplicaAnswer?> direct = TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken);
+        if (Relay is not { } relay || layout.Current.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).Value == Self
+            || RelayCandidate(group, replica, replica) is not { } silo
+            || await Task.WhenAny(direct, Task.Delay(RelayHedgeAfter, abandon.Token)).ConfigureAwait(false) == direct)
+        {
+            ReplicaAnswer? answer = await direct.ConfigureAwait(false);
+            await abandon.CancelAsync().ConfigureAwait(false);
+            return (answer, null);
+        }
+
+        Task<ReplicaAnswer?> relayed = TryCallAsync(relay(grain, silo), call, RelayAttemptTimeout, abandon.Token);
+        Task<ReplicaAnswer?> first = await Task.WhenAny(direct, relayed).ConfigureAwait(false);
+        if (await first.ConfigureAwait(false) is { } quick)
+        {
+            await abandon.CancelAsync().ConfigureAwait(false);
+            return (quick, first == relayed ? silo : null);
+        }
+
+        if (first == direct)
+        {
+            // The direct attempt failed or ran out of time: give the leader up as before.
+            await abandon.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await relayed.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+            {
+                // Abandoned above: its answer no longer matters.
+            }
+
+            return (null, null);
+        }
+
+        return (await direct.ConfigureAwait(false), null);
     }
 
     /// <summary>

@@ -109,6 +109,11 @@ public sealed class SiloHost : IAsyncDisposable
             SiloHostLog.UnsafeLocalReads(_logger, _options.Id);
         }
 
+        if (Testing.NoGatewayRelay)
+        {
+            SiloHostLog.NoGatewayRelay(_logger, _options.Id);
+        }
+
         var directory = new KeyValueGroupDirectory(_layout);
         RaftReplicaOptions raft = _raft;
         AdoNetReplicaStore store = _store;
@@ -135,7 +140,7 @@ public sealed class SiloHost : IAsyncDisposable
         {
             IsPbftGroup = group => pbft.SilosOf(group).Count > 0,
             Self = _options.Id,
-            Relay = (grain, via) => _runtime.GetGrainVia(grain, new SiloId(via)),
+            Relay = Testing.NoGatewayRelay ? null : (grain, via) => _runtime.GetGrainVia(grain, new SiloId(via)),
             UnsafeLocalReadsSilo = Testing.UnsafeLocalReads ? _options.Id : null,
         };
         _admin = new ClusterAdmin(_gateway, _layout, _options.ClusterKey, Adopt, IsUp);

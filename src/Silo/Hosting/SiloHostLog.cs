@@ -32,6 +32,9 @@ internal static partial class SiloHostLog
     [LoggerMessage(EventId = 7209, Level = LogLevel.Warning, Message = "Silo {Silo}: testing mode Synod:Testing:FaultInjection is on: POST /v1/testing/links can cut this silo's links")]
     public static partial void FaultInjection(ILogger logger, int silo);
 
+    [LoggerMessage(EventId = 7211, Level = LogLevel.Warning, Message = "Silo {Silo}: testing mode Synod:Testing:NoGatewayRelay is on: the gateway never relays a call through another silo")]
+    public static partial void NoGatewayRelay(ILogger logger, int silo);
+
     [LoggerMessage(EventId = 7210, Level = LogLevel.Warning, Message = "Silo {Silo}: fault injection now drops messages from silos [{Peers}]")]
     public static partial void LinksCut(ILogger logger, int silo, string peers);
 }

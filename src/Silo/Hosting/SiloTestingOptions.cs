@@ -18,4 +18,10 @@ public sealed class SiloTestingOptions
     /// without ReadIndex, so a follower or a deposed leader answers with stale values.
     /// </summary>
     public bool UnsafeLocalReads { get; set; }
+
+    /// <summary>
+    /// Turns off the key-value gateway's relay (a call to a leader this silo cannot reach going
+    /// through another silo), so a chaos run can show its availability measurement fails without it.
+    /// </summary>
+    public bool NoGatewayRelay { get; set; }
 }
