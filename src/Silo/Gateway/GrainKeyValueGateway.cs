@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Synod.Grains.Interfaces;
 using Synod.Grains.Interfaces.Pbft;
@@ -41,6 +42,10 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     private readonly Dictionary<string, ulong> _leaders = [];
     private readonly Dictionary<string, (int Silo, long Until)> _relays = [];
     private long _relayedCalls;
+
+    // Per silo, when a direct call to it last came back with an answer (Stopwatch ticks): a slow
+    // call to a silo that answers other calls is a busy leader, not a cut link, and is not hedged.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, StrongBox<long>> _answeredAt = new();
 
     /// <summary>Latencies of the key-value requests that reached a group (the dashboard's charts).</summary>
     public RequestLatencyRecorder Latencies { get; } = new();
@@ -280,7 +285,9 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     /// <summary>
     /// Calls <paramref name="replica"/> directly; when it has not answered within
     /// <see cref="RelayHedgeAfter"/>, also through another silo holding a replica of the group, and
-    /// takes the first answer (with the silo it came through, null for the direct one). A cut link
+    /// takes the first answer (with the silo it came through, null for the direct one) — unless the
+    /// leader's silo answered another direct call within that delay: then it is busy, not cut off,
+    /// and a second copy of the call would only add load (and move the group's route). A cut link
     /// to the leader's silo then costs that delay rather than the whole direct attempt (issue 8's
     /// availability under a partial partition: without it the first write through a cut-off gateway
     /// waited the 2 s attempt timeout). Both carry the same command bytes, so a write that arrives
@@ -291,10 +298,13 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
     private async Task<(ReplicaAnswer? Answer, int? Via)> HedgedCallAsync(string group, ulong replica, GrainId grain, Func<IGrainReference, CancellationToken, Task<ReplicaAnswer>> call, CancellationToken cancellationToken)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<ReplicaAnswer?> direct = TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken);
-        if (Relay is not { } relay || layout.Current.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).Value == Self
+        int leaderSilo = layout.Current.SiloOf(group, new Consensus.Raft.ReplicaId(replica)).Value;
+        StrongBox<long> answeredAt = _answeredAt.GetOrAdd(leaderSilo, _ => new StrongBox<long>(0));
+        Task<ReplicaAnswer?> direct = Answered(TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken), answeredAt);
+        if (Relay is not { } relay || leaderSilo == Self
             || RelayCandidate(group, replica, replica) is not { } silo
-            || await Task.WhenAny(direct, Task.Delay(RelayHedgeAfter, abandon.Token)).ConfigureAwait(false) == direct)
+            || await Task.WhenAny(direct, Task.Delay(RelayHedgeAfter, abandon.Token)).ConfigureAwait(false) == direct
+            || Stopwatch.GetElapsedTime(Volatile.Read(ref answeredAt.Value)) < RelayHedgeAfter)
         {
             ReplicaAnswer? answer = await direct.ConfigureAwait(false);
             await abandon.CancelAsync().ConfigureAwait(false);
@@ -326,6 +336,18 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         }
 
         return (await direct.ConfigureAwait(false), null);
+    }
+
+    // Notes when a direct call came back with an answer, for the hedge's "does that silo answer at all" test.
+    private static async Task<ReplicaAnswer?> Answered(Task<ReplicaAnswer?> call, StrongBox<long> answeredAt)
+    {
+        ReplicaAnswer? answer = await call.ConfigureAwait(false);
+        if (answer is not null)
+        {
+            Volatile.Write(ref answeredAt.Value, Stopwatch.GetTimestamp());
+        }
+
+        return answer;
     }
 
     /// <summary>
