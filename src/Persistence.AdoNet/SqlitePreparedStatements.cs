@@ -9,8 +9,8 @@ namespace Synod.Persistence.AdoNet;
 /// </summary>
 /// <remarks>
 /// Staging: the log table is a B-tree keyed by (replica, index), so a commit holding one record
-/// for each of many replicas dirties one leaf page per replica. A replica's records in a commit
-/// that fill less than a page go instead to <see cref="SqliteDialect.StagedTable"/>, which is
+/// for each of many replicas dirties one leaf page per replica. When a commit holds two or more
+/// replicas whose records fill less than a page, those records go instead to <see cref="SqliteDialect.StagedTable"/>, which is
 /// appended in commit order (its last page or two), with the same row checksum; staged rows are
 /// committed with the transaction, so they are as durable as log rows. They move into the log in
 /// bulk (<see cref="Flush"/>, sorted, so the log's leaves are each written once per flush) when
@@ -119,18 +119,20 @@ internal sealed class SqlitePreparedStatements : IDisposable
             Flush();
         }
 
-        bool staging = _options.StagedRecordsBeforeFlush > 0;
+        // Staging pays when the commit would otherwise dirty several replicas' leaves; a commit
+        // with one replica's small records dirties one leaf either way, so it writes them directly.
+        int small = 0;
+        foreach (ReplicaPlan replica in plan.Replicas)
+        {
+            small += IsSmall(replica) ? 1 : 0;
+        }
+
+        bool staging = _options.StagedRecordsBeforeFlush > 0 && small >= 2;
         foreach (ReplicaPlan replica in plan.Replicas)
         {
             ApplyDeletes(replica);
             long rowId = replica.Replica.RowId;
-            long bytes = 0;
-            foreach (PlannedRecord record in replica.Records)
-            {
-                bytes += record.Payload.Length + RecordOverheadBytes;
-            }
-
-            bool stage = staging && replica.Records.Count > 0 && bytes < DirectInsertBytes;
+            bool stage = staging && IsSmall(replica);
             SqliteRawStatement insert = stage ? _stage : _insert;
             foreach (PlannedRecord record in replica.Records)
             {
@@ -148,7 +150,7 @@ internal sealed class SqlitePreparedStatements : IDisposable
             {
                 _pendingReplicas.Add(rowId);
                 _pendingRecords += replica.Records.Count;
-                _pendingBytes += bytes;
+                _pendingBytes += RowBytes(replica);
             }
 
             WriteState(replica);
@@ -181,6 +183,19 @@ internal sealed class SqlitePreparedStatements : IDisposable
         _pendingRecords = 0;
         _pendingBytes = 0;
         _pendingFlush = false;
+    }
+
+    private static bool IsSmall(ReplicaPlan replica) => replica.Records.Count > 0 && RowBytes(replica) < DirectInsertBytes;
+
+    private static long RowBytes(ReplicaPlan replica)
+    {
+        long bytes = 0;
+        foreach (PlannedRecord record in replica.Records)
+        {
+            bytes += record.Payload.Length + RecordOverheadBytes;
+        }
+
+        return bytes;
     }
 
     private bool MustFlushBefore(GroupCommitPlan plan)
