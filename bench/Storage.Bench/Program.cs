@@ -89,4 +89,4 @@ return await root.Parse(args).InvokeAsync();
 
 static void Print(string prefix, StoreLoadResult run) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{prefix}{run.Provider,-10} replicas {run.Replicas,5} x{run.RecordsPerBatch,3}/batch: {run.RecordsPerSecond,9:F0} records/s {run.BatchesPerSecond,9:F0} batches/s {run.CommitsPerSecond,7:F0} commits/s  {run.RecordsPerCommit,7:F1} records/commit  p50 {run.P50Ms:F3} ms  p99 {run.P99Ms:F3} ms"));
+        $"{prefix}{run.Provider,-10} replicas {run.Replicas,5} x{run.RecordsPerBatch,3}/batch: {run.RecordsPerSecond,9:F0} records/s {run.BatchesPerSecond,9:F0} batches/s {run.CommitsPerSecond,7:F0} commits/s  {run.RecordsPerCommit,7:F1} records/commit  p50 {run.P50Ms:F3} ms  p99 {run.P99Ms:F3} ms  disk {run.DiskBytesPerRecord / 1024:F2} KiB/record"));

@@ -7,7 +7,7 @@ namespace Synod.Storage.Bench;
 /// <summary>What one load run measured.</summary>
 internal sealed record StoreLoadResult(
     string Provider, int Replicas, int RecordsPerBatch, int RecordBytes, double Seconds,
-    double RecordsPerSecond, double BatchesPerSecond, double CommitsPerSecond, double P50Ms, double P99Ms)
+    double RecordsPerSecond, double BatchesPerSecond, double CommitsPerSecond, double P50Ms, double P99Ms, double DiskBytesPerRecord = double.NaN)
 {
     public double RecordsPerCommit => RecordsPerSecond / CommitsPerSecond;
 }
@@ -49,10 +49,12 @@ internal static class StoreLoad
 
         await Task.Delay(warmup, cancellationToken);
         ReplicaStoreStatistics before = store.Statistics;
+        long diskBefore = DiskWriteBytes();
         measuring.Value = true;
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration, cancellationToken);
         ReplicaStoreStatistics after = store.Statistics;
+        long diskAfter = DiskWriteBytes();
         double seconds = clock.Elapsed.TotalSeconds;
         measuring.Value = false;
         stop.Value = true;
@@ -65,7 +67,28 @@ internal static class StoreLoad
             (after.Batches - before.Batches) / seconds,
             (after.Commits - before.Commits) / seconds,
             Percentile(all, 0.50),
-            Percentile(all, 0.99));
+            Percentile(all, 0.99),
+            diskBefore < 0 ? double.NaN : (diskAfter - diskBefore) / (double)Math.Max(1, after.Records - before.Records));
+    }
+
+    /// <summary>Bytes this process has caused to be written to storage (Linux /proc/self/io), or -1 elsewhere.</summary>
+    private static long DiskWriteBytes()
+    {
+        const string Key = "write_bytes:";
+        if (!File.Exists("/proc/self/io"))
+        {
+            return -1;
+        }
+
+        foreach (string line in File.ReadLines("/proc/self/io"))
+        {
+            if (line.StartsWith(Key, StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(Key.Length).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
     }
 
     private static async Task WriteLoopAsync(

@@ -265,6 +265,12 @@ public sealed class AdoNetReplicaStore : IReplicaStore
                 await ProcessAsync(connection, group, writes).ConfigureAwait(false);
                 group.Clear();
             }
+
+            // A clean close leaves every row where loads read it (SQLite: the staging table empty).
+            if (connection is not null && _fault is null)
+            {
+                await _dialect.SettleAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception error)
         {

@@ -24,4 +24,18 @@ public sealed class SqliteReplicaStoreOptions : ReplicaStoreOptions
     /// <summary>Page cache size in KiB. Default 65,536 (64 MiB).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int CacheSizeKiB { get; set; } = 65_536;
+
+    /// <summary>
+    /// Staging: a group commit appends small per-replica batches to a log-structured staging table
+    /// (a few pages at its end however many replicas the group holds), and the store moves them into
+    /// the per-replica log in bulk once this many records are staged — or earlier, before a
+    /// truncation, compaction, load or deletion of a replica with staged records. Zero writes every
+    /// record straight into the per-replica log (one dirty page per replica per commit). Default 4,096.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int StagedRecordsBeforeFlush { get; set; } = 4096;
+
+    /// <summary>Staging: the payload bytes staged before the store moves them into the per-replica log. Default 4 MiB.</summary>
+    [Range(1, 1024 * 1024 * 1024)]
+    public int StagedBytesBeforeFlush { get; set; } = 4 * 1024 * 1024;
 }

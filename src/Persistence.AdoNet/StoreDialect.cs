@@ -12,11 +12,16 @@ namespace Synod.Persistence.AdoNet;
 internal abstract class StoreDialect : IAsyncDisposable
 {
     /// <summary>
-    /// The schema version this code writes; any other version on disk is refused.
-    /// Version 2 added the state summary columns to the metadata table; stores of version 1 were
-    /// only ever written by development builds and are refused rather than migrated.
+    /// The schema version this code writes for this dialect; a newer version on disk is refused, an
+    /// older one is migrated when it is <see cref="OldestMigratableVersion"/> or later and refused
+    /// otherwise. Version 2 added the state summary columns to the metadata table; stores of
+    /// version 1 were only ever written by development builds and are refused rather than migrated.
+    /// SQLite's version 3 added the staging table (see <see cref="SqliteDialect"/>).
     /// </summary>
-    public const int SchemaVersion = 2;
+    protected virtual int SchemaVersion => 2;
+
+    /// <summary>The oldest version <see cref="CheckVersionAsync"/> upgrades in place (its DDL has already run).</summary>
+    protected virtual int OldestMigratableVersion => SchemaVersion;
 
     protected StoreDialect(StoreTables tables)
     {
@@ -36,6 +41,7 @@ internal abstract class StoreDialect : IAsyncDisposable
         ];
         ReadVersionSql = $"SELECT version FROM {tables.Version}";
         InsertVersionSql = $"INSERT INTO {tables.Version}(version) VALUES (@version)";
+        UpdateVersionSql = $"UPDATE {tables.Version} SET version = @version";
         UpsertStateWithMetadataSql =
             $"INSERT INTO {tables.Metadata}(replica, data, data_crc, last_idx, snapshot_idx, crc) VALUES (@replica, @data, @data_crc, @last_idx, @snapshot_idx, @crc) " +
             "ON CONFLICT (replica) DO UPDATE SET data = excluded.data, data_crc = excluded.data_crc, last_idx = excluded.last_idx, snapshot_idx = excluded.snapshot_idx, crc = excluded.crc";
@@ -80,6 +86,8 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     protected string InsertVersionSql { get; }
 
+    protected string UpdateVersionSql { get; }
+
     /// <summary>Writes the state summary and a new metadata record: replica, data, data_crc, last_idx, snapshot_idx, crc.</summary>
     internal string UpsertStateWithMetadataSql { get; }
 
@@ -102,6 +110,12 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// may open the same location.
     /// </summary>
     public virtual ValueTask CloseAsync(DbConnection connection) => connection.DisposeAsync();
+
+    /// <summary>
+    /// Moves rows the dialect keeps aside (SQLite's staging table) into the tables that loads and
+    /// deletes read; runs before every load and replica deletion and when the store closes cleanly.
+    /// </summary>
+    public virtual Task SettleAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Releases what the dialect holds besides the connection.</summary>
     public abstract ValueTask DisposeAsync();
@@ -144,6 +158,7 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Reads a replica's rows and verifies them; throws <see cref="StorageCorruptionException"/> on any mismatch.</summary>
     public async Task<ReplicaDurableState> LoadAsync(DbConnection connection, ReplicaEntry replica, CancellationToken cancellationToken)
     {
+        await SettleAsync(connection, cancellationToken).ConfigureAwait(false);
         StoredState? state = await LoadStateAsync(connection, replica, cancellationToken).ConfigureAwait(false);
         ReplicaSnapshot? snapshot = await LoadSnapshotAsync(connection, replica, cancellationToken).ConfigureAwait(false);
         List<LogRecord> records = await LoadLogAsync(connection, replica, snapshot?.Index ?? 0, cancellationToken).ConfigureAwait(false);
@@ -255,6 +270,7 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public async Task DeleteReplicaAsync(DbConnection connection, long rowId, CancellationToken cancellationToken)
     {
+        await SettleAsync(connection, cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (string sql in DeleteReplicaSql)
         {
@@ -281,7 +297,7 @@ internal abstract class StoreDialect : IAsyncDisposable
         return replicas;
     }
 
-    /// <summary>Records the schema version on first start; refuses a store written by a newer version.</summary>
+    /// <summary>Records the schema version on first start; migrates a store of a recent older version; refuses one written by a newer version.</summary>
     protected async Task CheckVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using DbCommand read = Command(connection, transaction, ReadVersionSql);
@@ -300,9 +316,19 @@ internal abstract class StoreDialect : IAsyncDisposable
             throw new StorageException($"{Description} holds schema version {version}, newer than this Synod's {SchemaVersion}; upgrade Synod before opening it.");
         }
 
+        if (version < SchemaVersion && version >= OldestMigratableVersion)
+        {
+            // The DDL that ran before this check created what the newer version adds; recording
+            // the version keeps an older Synod from opening a store it would misread.
+            await using DbCommand update = Command(connection, transaction, UpdateVersionSql);
+            Parameter(update, "@version", SchemaVersion);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (version < SchemaVersion)
         {
-            throw new StorageException($"{Description} holds schema version {version}, written by a development build before version {SchemaVersion}; it cannot be migrated — remove it and let the replicas catch up from their peers.");
+            throw new StorageException($"{Description} holds schema version {version}, written by a development build before version {OldestMigratableVersion}; it cannot be migrated — remove it and let the replicas catch up from their peers.");
         }
     }
 
