@@ -16,6 +16,12 @@ public sealed class PbftReplica
     private readonly PbftCertificates _certificates;
     private readonly SortedDictionary<ulong, Slot> _slots = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, Checkpoint>> _checkpointVotes = [];
+
+    // The latest checkpoint each peer announced beyond our high watermark (at most one per replica,
+    // so bounded by n): a replica more than a window behind learns from them that the group moved
+    // on, and from 2f+1 matching ones the stable checkpoint whose state it fetches (Castro and
+    // Liskov, TOCS 2002 §4.3 and §6.2). Without them it would drop every checkpoint forever.
+    private readonly Dictionary<ReplicaIndex, Checkpoint> _checkpointsBeyondWindow = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, ViewChange>> _viewChanges = [];
     private readonly Queue<ClientRequest> _pendingRequests = new();
     private readonly HashSet<(ulong Client, ulong Timestamp)> _queued = [];
@@ -653,15 +659,40 @@ public sealed class PbftReplica
 
     private void OnCheckpoint(Checkpoint m)
     {
-        // Votes beyond the high watermark cannot concern us yet; accepting them would let a faulty
-        // replica grow our memory without bound.
-        if (m.Sequence <= _stableCheckpoint || m.Sequence > HighWatermark || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
+        if (m.Sequence <= _stableCheckpoint || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
         {
             Counters.OutsideWatermarks++;
             return;
         }
 
+        if (m.Sequence > HighWatermark)
+        {
+            RecordCheckpointBeyondWindow(m);
+            return;
+        }
+
         RecordCheckpoint(m);
+    }
+
+    // Only each peer's latest vote beyond the window is kept, so a faulty replica cannot grow our
+    // memory; 2f+1 matching ones prove the checkpoint stable like votes inside the window do.
+    private void RecordCheckpointBeyondWindow(Checkpoint m)
+    {
+        Counters.OutsideWatermarks++;
+        if (_checkpointsBeyondWindow.TryGetValue(m.From, out var held) && held.Sequence >= m.Sequence)
+        {
+            return;
+        }
+
+        _checkpointsBeyondWindow[m.From] = m;
+        var matching = _checkpointsBeyondWindow.Values
+            .Where(c => c.Sequence == m.Sequence && c.StateDigest == m.StateDigest)
+            .OrderBy(c => c.From.Value)
+            .ToImmutableArray();
+        if (matching.Length >= _config.Quorum)
+        {
+            MakeStable(m.Sequence, m.StateDigest, matching.Take(_config.Quorum).ToImmutableArray());
+        }
     }
 
     private void RecordCheckpoint(Checkpoint m)
@@ -699,6 +730,15 @@ public sealed class PbftReplica
         foreach (var key in _checkpointVotes.Keys.Where(k => k < sequence.Value).ToList())
         {
             _checkpointVotes.Remove(key);
+        }
+
+        foreach (var peer in _checkpointsBeyondWindow.Where(c => c.Value.Sequence <= HighWatermark).Select(c => c.Key).ToList())
+        {
+            // Inside the window now: the vote counts among the ordinary ones.
+            if (_checkpointsBeyondWindow.Remove(peer, out var vote) && vote.Sequence > _stableCheckpoint)
+            {
+                RecordCheckpoint(vote);
+            }
         }
 
         if (_lastExecuted < sequence)

@@ -251,4 +251,32 @@ public sealed class PbftDurabilityTests
         Assert.Equal(1, restarted.Counters.Equivocations);
         Assert.DoesNotContain(restarted.TakeReady().Messages, m => m.Message is Prepare p && p.Digest == conflicting.Digest);
     }
+
+    [Fact]
+    public void AReplicaMoreThanAWindowBehindLearnsTheStableCheckpointFromTheNextOneAndCatchesUp()
+    {
+        // Proves catch-up past the watermarks: a backup cut off while the others ran two windows ahead drops their pre-prepares (outside its window) but, from 2f+1 matching checkpoint messages beyond its high watermark, takes the group's next checkpoint as stable, fetches the state at it and executes the requests after it like the others.
+        var cluster = new PbftTestCluster(4, checkpointInterval: 4, timeoutTicks: 1000);
+        cluster.Filter = (_, to, message) => to == 3 ? null : message;
+        for (ulong t = 1; t <= 32; t++)
+        {
+            cluster.Replicas[0].Submit(PbftTestCluster.Request(1, t));
+            cluster.Stabilize();
+        }
+
+        Assert.Equal(new SequenceNumber(32), cluster.Replicas[0].StableCheckpoint);
+        Assert.Equal(new SequenceNumber(0), cluster.Replicas[3].StableCheckpoint);
+
+        cluster.Filter = null;
+        for (ulong t = 33; t <= 37; t++)
+        {
+            cluster.Replicas[0].Submit(PbftTestCluster.Request(1, t));
+            cluster.Stabilize();
+        }
+
+        Assert.Equal(new SequenceNumber(36), cluster.Replicas[3].StableCheckpoint);
+        Assert.Contains((3, new SequenceNumber(36)), cluster.Transfers);
+        Assert.Equal(new SequenceNumber(37), cluster.Replicas[3].LastExecuted);
+        Assert.Equal(cluster.Executed[0], cluster.Executed[3]);
+    }
 }
