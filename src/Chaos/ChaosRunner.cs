@@ -145,7 +145,7 @@ public static class ChaosRunner
 
             await WaitForWritesAsync(cancellationToken).ConfigureAwait(false);
             Dictionary<string, string?> finals = await FinalReadsAsync(cancellationToken).ConfigureAwait(false);
-            string? groupStatus = options.Protocol == ChaosProtocol.Pbft ? await cluster.PbftGroupStatusAsync(2, cancellationToken).ConfigureAwait(false) : null;
+            (string? groupStatus, TimeSpan? settled) = options.Protocol == ChaosProtocol.Pbft ? await PbftSettleAsync(cancellationToken).ConfigureAwait(false) : (null, null);
 
             HistoryOperation[] history;
             lock (_history)
@@ -169,7 +169,39 @@ public static class ChaosRunner
                 Failures = FailureReasons(),
                 Availability = AvailabilityFigures(),
                 GroupStatus = groupStatus,
+                PbftSettledAfter = settled,
             };
+        }
+
+        // After the final restart every replica of pbft-0 must be back in the group's view: a
+        // replica that stays unreachable or in another view is one fault away from a stuck group,
+        // though the history (three replicas suffice) cannot show it.
+        private async Task<(string Status, TimeSpan? Settled)> PbftSettleAsync(CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<SynodReplicaStatus> replicas = [];
+            while (true)
+            {
+                try
+                {
+                    replicas = await cluster.PbftReplicasAsync(2, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SynodException)
+                {
+                    // Silo 2 did not answer this time: asked again below, until the bound.
+                    replicas = [];
+                }
+
+                bool settled = replicas.Count == cluster.Count
+                    && replicas.All(r => r.Role is "Primary" or "Backup" || r.Role.StartsWith("Primary ", StringComparison.Ordinal) || r.Role.StartsWith("Backup ", StringComparison.Ordinal))
+                    && replicas.Select(r => r.Term).Distinct().Count() == 1;
+                if (settled || clock.Elapsed >= options.PbftSettleTimeout)
+                {
+                    return (ChaosCluster.Describe(replicas), settled ? clock.Elapsed : null);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         private AvailabilityReport? AvailabilityFigures()
