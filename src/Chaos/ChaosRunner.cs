@@ -173,9 +173,11 @@ public static class ChaosRunner
             };
         }
 
-        // After the final restart every replica of pbft-0 must be back in the group's view: a
-        // replica that stays unreachable or in another view is one fault away from a stuck group,
-        // though the history (three replicas suffice) cannot show it.
+        // After the final restart every replica of pbft-0 must answer and have caught up: one that
+        // stays unreachable or far behind is one fault away from a stuck group, though the history
+        // (three replicas suffice) cannot show it.
+        private const ulong PbftWatermarkWindow = 32;
+
         private async Task<(string Status, TimeSpan? Settled)> PbftSettleAsync(CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
@@ -192,9 +194,11 @@ public static class ChaosRunner
                     replicas = [];
                 }
 
+                // Caught up: every replica answers, none faulted, and each has executed to within
+                // one watermark window (the silo's default, 32) of the furthest one.
+                ulong furthest = replicas.Count == 0 ? 0 : replicas.Max(r => r.AppliedIndex);
                 bool settled = replicas.Count == cluster.Count
-                    && replicas.All(r => r.Role is "Primary" or "Backup" || r.Role.StartsWith("Primary ", StringComparison.Ordinal) || r.Role.StartsWith("Backup ", StringComparison.Ordinal))
-                    && replicas.Select(r => r.Term).Distinct().Count() == 1;
+                    && replicas.All(r => r.Role is not ("Unreachable" or "Faulted") && r.AppliedIndex + PbftWatermarkWindow >= furthest);
                 if (settled || clock.Elapsed >= options.PbftSettleTimeout)
                 {
                     return (ChaosCluster.Describe(replicas), settled ? clock.Elapsed : null);
