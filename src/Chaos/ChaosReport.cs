@@ -46,7 +46,7 @@ public sealed record ChaosReport
     /// <summary>For a PBFT run, pbft-0's replicas after the final reads (roles with any Byzantine mode, view, last executed); null for Raft.</summary>
     public string? GroupStatus { get; init; }
 
-    /// <summary>For a PBFT run, how long after the final reads all of pbft-0's replicas answered (none faulted) with executed within a watermark window (32) of the furthest; null when they did not within <see cref="ChaosOptions.PbftSettleTimeout"/> (or for Raft).</summary>
+    /// <summary>For a PBFT run, how long after the final reads all of pbft-0's replicas answered as primary or backup in one view, executed within a watermark window (32) of the furthest; null when they did not within <see cref="ChaosOptions.PbftSettleTimeout"/> (or for Raft).</summary>
     public TimeSpan? PbftSettledAfter { get; init; }
 
     /// <summary>Linearizable and nothing lost.</summary>
@@ -91,8 +91,8 @@ public sealed record ChaosReport
         {
             text.AppendLine($"pbft-0 after the final reads: {GroupStatus}");
             text.AppendLine(PbftSettledAfter is { } settled
-                ? Invariant($"  every replica answered and caught up {settled.TotalSeconds:F1} s after the final reads")
-                : "  NOT every replica answered and caught up (see above)");
+                ? Invariant($"  every replica in the group's view and caught up {settled.TotalSeconds:F1} s after the final reads")
+                : "  NOT every replica in the group's view and caught up (see above)");
         }
 
         text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));

@@ -173,10 +173,14 @@ public static class ChaosRunner
             };
         }
 
-        // After the final restart every replica of pbft-0 must answer and have caught up: one that
-        // stays unreachable or far behind is one fault away from a stuck group, though the history
-        // (three replicas suffice) cannot show it.
+        // After the final restart every replica of pbft-0 must answer in the group's view and have
+        // caught up: one that stays unreachable, in another view or far behind is one fault away
+        // from a stuck group, though the history (three replicas suffice) cannot show it.
         private const ulong PbftWatermarkWindow = 32;
+
+        // A Byzantine replica's role carries its mode: "Backup (Byzantine: equivocate)".
+        private static bool IsPrimaryOrBackup(string role) =>
+            role is "Primary" or "Backup" || role.StartsWith("Primary (", StringComparison.Ordinal) || role.StartsWith("Backup (", StringComparison.Ordinal);
 
         private async Task<(string Status, TimeSpan? Settled)> PbftSettleAsync(CancellationToken cancellationToken)
         {
@@ -194,11 +198,13 @@ public static class ChaosRunner
                     replicas = [];
                 }
 
-                // Caught up: every replica answers, none faulted, and each has executed to within
-                // one watermark window (the silo's default, 32) of the furthest one.
+                // Caught up: every replica answers as primary or backup (not faulted, not
+                // view-changing), all in one view, each executed to within one watermark window
+                // (the silo's default, 32) of the furthest one.
                 ulong furthest = replicas.Count == 0 ? 0 : replicas.Max(r => r.AppliedIndex);
                 bool settled = replicas.Count == cluster.Count
-                    && replicas.All(r => r.Role is not ("Unreachable" or "Faulted") && r.AppliedIndex + PbftWatermarkWindow >= furthest);
+                    && replicas.All(r => IsPrimaryOrBackup(r.Role) && r.AppliedIndex + PbftWatermarkWindow >= furthest)
+                    && replicas.Select(r => r.Term).Distinct().Count() == 1;
                 if (settled || clock.Elapsed >= options.PbftSettleTimeout)
                 {
                     return (ChaosCluster.Describe(replicas), settled ? clock.Elapsed : null);
