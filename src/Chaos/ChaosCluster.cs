@@ -68,14 +68,22 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>pbft-0's replicas as silo <paramref name="silo"/> reports them: role (with a Byzantine mode), view and last executed sequence number.</summary>
-    public async Task<string> PbftGroupStatusAsync(int silo, CancellationToken cancellationToken)
+    public async Task<string> PbftGroupStatusAsync(int silo, CancellationToken cancellationToken) =>
+        Describe(await PbftReplicasAsync(silo, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>pbft-0's replicas as silo <paramref name="silo"/> reports them, in replica order; empty when the status has no pbft-0.</summary>
+    public async Task<IReadOnlyList<SynodReplicaStatus>> PbftReplicasAsync(int silo, CancellationToken cancellationToken)
     {
         using var client = new SynodClient(_http, new SynodClientOptions { Gateways = { Gateway(silo) }, RouteByDirectory = false, MaxAttempts = 2, RequestTimeout = TimeSpan.FromSeconds(2.9) });
         SynodClusterStatus status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         SynodGroupStatus? group = status.Groups.FirstOrDefault(g => g.Group == "pbft-0");
-        return group is null ? "pbft-0 not in the status" : string.Join("; ", group.Replicas.OrderBy(r => r.Replica).Select(r =>
-            string.Create(CultureInfo.InvariantCulture, $"replica {r.Replica} on silo {r.Silo}: {r.Role}, view {r.Term}, executed {r.AppliedIndex}")));
+        return group is null ? [] : [.. group.Replicas.OrderBy(r => r.Replica)];
     }
+
+    /// <summary>Replicas as the chaos report prints them.</summary>
+    public static string Describe(IReadOnlyList<SynodReplicaStatus> replicas) =>
+        replicas.Count == 0 ? "pbft-0 not in the status" : string.Join("; ", replicas.Select(r =>
+            string.Create(CultureInfo.InvariantCulture, $"replica {r.Replica} on silo {r.Silo}: {r.Role}, view {r.Term}, executed {r.AppliedIndex}")));
 
     /// <summary>The silo of pbft-0's primary, as a reachable silo reports it; null when none knows.</summary>
     public async Task<int?> PrimaryOfPbftGroupAsync(CancellationToken cancellationToken)

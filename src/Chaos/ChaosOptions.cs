@@ -109,6 +109,9 @@ public sealed record ChaosOptions
     /// <summary>The silo whose PBFT replica is Byzantine; default 1 (replica 0, the primary of view 0).</summary>
     public int ByzantineSilo { get; init; } = 1;
 
+    /// <summary>For PBFT: how long after the final reads every replica of pbft-0 may take to answer its status as primary or backup in the group's view, executed within a watermark window of the furthest. Default 20 s.</summary>
+    public TimeSpan PbftSettleTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Per-attempt timeout of the clients. Default 1.5 s.</summary>
     public TimeSpan ClientRequestTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
 

@@ -46,6 +46,9 @@ public sealed record ChaosReport
     /// <summary>For a PBFT run, pbft-0's replicas after the final reads (roles with any Byzantine mode, view, last executed); null for Raft.</summary>
     public string? GroupStatus { get; init; }
 
+    /// <summary>For a PBFT run, how long after the final reads all of pbft-0's replicas answered as primary or backup in one view, executed within a watermark window (32) of the furthest; null when they did not within <see cref="ChaosOptions.PbftSettleTimeout"/> (or for Raft).</summary>
+    public TimeSpan? PbftSettledAfter { get; init; }
+
     /// <summary>Linearizable and nothing lost.</summary>
     public bool Passed => Check.Verdict == Verdict.Linearizable && LostWrites.Count == 0;
 
@@ -87,6 +90,9 @@ public sealed record ChaosReport
         if (GroupStatus is not null)
         {
             text.AppendLine($"pbft-0 after the final reads: {GroupStatus}");
+            text.AppendLine(PbftSettledAfter is { } settled
+                ? Invariant($"  every replica in the group's view and caught up {settled.TotalSeconds:F1} s after the final reads")
+                : "  NOT every replica in the group's view and caught up (see above)");
         }
 
         text.AppendLine(Invariant($"final values: {string.Join(", ", FinalValues.Select(kv => $"{kv.Key}={kv.Value ?? "nil"}"))}"));

@@ -16,6 +16,16 @@ public sealed class PbftReplica
     private readonly PbftCertificates _certificates;
     private readonly SortedDictionary<ulong, Slot> _slots = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, Checkpoint>> _checkpointVotes = [];
+
+    // The latest checkpoint each peer announced beyond our high watermark (at most one per replica,
+    // so bounded by n): a replica more than a window behind learns from them that the group moved
+    // on, and from 2f+1 matching ones the stable checkpoint whose state it fetches (Castro and
+    // Liskov, TOCS 2002 §4.3 and §6.2). Without them it would drop every checkpoint forever.
+    private readonly Dictionary<ReplicaIndex, Checkpoint> _checkpointsBeyondWindow = [];
+
+    // The highest checkpoint each peer has shown it reached (its checkpoint or view-change
+    // messages; one entry per replica): a peer below our stable checkpoint is sent its proof.
+    private readonly Dictionary<ReplicaIndex, SequenceNumber> _peerCheckpoints = [];
     private readonly SortedDictionary<ulong, Dictionary<ReplicaIndex, ViewChange>> _viewChanges = [];
     private readonly Queue<ClientRequest> _pendingRequests = new();
     private readonly HashSet<(ulong Client, ulong Timestamp)> _queued = [];
@@ -41,8 +51,9 @@ public sealed class PbftReplica
     private int _timeoutTicks;
     private long _ticks;
 
-    // The last view-change message this replica sent, and the new-view message it sent as primary:
-    // re-sent until the view settles, since either can be lost.
+    // The last view-change message this replica sent, and the new-view message of the latest view
+    // it entered (sent as primary or accepted as backup): re-sent to replicas still asking for
+    // that view or working in an older one, since either can be lost.
     private ViewChange? _ownViewChange;
     private Checkpoint? _ownCheckpoint;
     private NewView? _lastNewView;
@@ -265,6 +276,13 @@ public sealed class PbftReplica
             return;
         }
 
+        if (AgreementView(message) is { } view && view < _view)
+        {
+            // It works in a view we have left and would otherwise learn ours only by timing out
+            // view after view: the new-view message lets it join ours at once.
+            HelpIntoCurrentView(message.From);
+        }
+
         switch (message)
         {
             case PrePrepare m: OnPrePrepare(m); break;
@@ -275,6 +293,22 @@ public sealed class PbftReplica
             case NewView m: OnNewView(m); break;
             case ForwardedRequest m: OnForwardedRequest(m); break;
             default: Counters.Misaddressed++; break;
+        }
+    }
+
+    private static View? AgreementView(PbftMessage message) => message switch
+    {
+        PrePrepare m => m.View,
+        Prepare m => m.View,
+        Commit m => m.View,
+        _ => null,
+    };
+
+    private void HelpIntoCurrentView(ReplicaIndex peer)
+    {
+        if (!_viewChanging && _lastNewView is { } current && current.View == _view)
+        {
+            Help(peer, current);
         }
     }
 
@@ -378,6 +412,62 @@ public sealed class PbftReplica
         if (_ownCheckpoint is { } checkpoint && checkpoint.Sequence > _stableCheckpoint)
         {
             _outbox.Add(new PbftOutgoing(null, checkpoint));
+        }
+
+        for (var index = 0; index < _config.ReplicaCount; index++)
+        {
+            if (new ReplicaIndex(index) != _config.Id)
+            {
+                HelpLaggingPeer(new ReplicaIndex(index));
+            }
+        }
+    }
+
+    // A peer that missed slots we decided (restarted, partitioned, paused) waits on requests in
+    // them until the next checkpoint, and its timer may move it alone to a view nobody else joins.
+    // So it gets, addressed to it alone: the proof of our stable checkpoint when it has not shown
+    // it reached it, and for each slot of this view we decided without its commit, the pre-prepare
+    // and our prepare and commit (Castro's thesis §5.2: retransmit what a lagging replica lacks).
+    // Bounded by the window, and nothing is sent to a peer that is up to date.
+    private void HelpLaggingPeer(ReplicaIndex peer)
+    {
+        if (_stableCheckpoint.Value > 0 && _peerCheckpoints.GetValueOrDefault(peer) < _stableCheckpoint)
+        {
+            foreach (var proof in _stableProof.Where(c => c.From != peer))
+            {
+                _outbox.Add(new PbftOutgoing(peer, proof));
+            }
+        }
+
+        foreach (var (sequence, slot) in _slots)
+        {
+            if (sequence > _lastExecuted.Value || slot.CommittedDigest is null || slot.PrePrepare is not { } prePrepare || prePrepare.View != _view || slot.Commits.ContainsKey(peer))
+            {
+                continue;
+            }
+
+            if (prePrepare.From != peer)
+            {
+                _outbox.Add(new PbftOutgoing(peer, prePrepare));
+            }
+
+            if (slot.Prepares.TryGetValue(_config.Id, out var prepare))
+            {
+                _outbox.Add(new PbftOutgoing(peer, prepare));
+            }
+
+            if (slot.Commits.TryGetValue(_config.Id, out var commit))
+            {
+                _outbox.Add(new PbftOutgoing(peer, commit));
+            }
+        }
+    }
+
+    private void NotePeerCheckpoint(ReplicaIndex peer, SequenceNumber sequence)
+    {
+        if (sequence > _peerCheckpoints.GetValueOrDefault(peer))
+        {
+            _peerCheckpoints[peer] = sequence;
         }
     }
 
@@ -653,15 +743,41 @@ public sealed class PbftReplica
 
     private void OnCheckpoint(Checkpoint m)
     {
-        // Votes beyond the high watermark cannot concern us yet; accepting them would let a faulty
-        // replica grow our memory without bound.
-        if (m.Sequence <= _stableCheckpoint || m.Sequence > HighWatermark || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
+        NotePeerCheckpoint(m.From, m.Sequence);
+        if (m.Sequence <= _stableCheckpoint || m.Sequence.Value % (ulong)_config.CheckpointInterval != 0)
         {
             Counters.OutsideWatermarks++;
             return;
         }
 
+        if (m.Sequence > HighWatermark)
+        {
+            RecordCheckpointBeyondWindow(m);
+            return;
+        }
+
         RecordCheckpoint(m);
+    }
+
+    // Only each peer's latest vote beyond the window is kept, so a faulty replica cannot grow our
+    // memory; 2f+1 matching ones prove the checkpoint stable like votes inside the window do.
+    private void RecordCheckpointBeyondWindow(Checkpoint m)
+    {
+        Counters.OutsideWatermarks++;
+        if (_checkpointsBeyondWindow.TryGetValue(m.From, out var held) && held.Sequence >= m.Sequence)
+        {
+            return;
+        }
+
+        _checkpointsBeyondWindow[m.From] = m;
+        var matching = _checkpointsBeyondWindow.Values
+            .Where(c => c.Sequence == m.Sequence && c.StateDigest == m.StateDigest)
+            .OrderBy(c => c.From.Value)
+            .ToImmutableArray();
+        if (matching.Length >= _config.Quorum)
+        {
+            MakeStable(m.Sequence, m.StateDigest, matching.Take(_config.Quorum).ToImmutableArray());
+        }
     }
 
     private void RecordCheckpoint(Checkpoint m)
@@ -699,6 +815,15 @@ public sealed class PbftReplica
         foreach (var key in _checkpointVotes.Keys.Where(k => k < sequence.Value).ToList())
         {
             _checkpointVotes.Remove(key);
+        }
+
+        foreach (var peer in _checkpointsBeyondWindow.Where(c => c.Value.Sequence <= HighWatermark).Select(c => c.Key).ToList())
+        {
+            // Inside the window now: the vote counts among the ordinary ones.
+            if (_checkpointsBeyondWindow.Remove(peer, out var vote) && vote.Sequence > _stableCheckpoint)
+            {
+                RecordCheckpoint(vote);
+            }
         }
 
         if (_lastExecuted < sequence)
@@ -752,9 +877,10 @@ public sealed class PbftReplica
 
     private void OnViewChange(ViewChange m)
     {
+        NotePeerCheckpoint(m.From, m.StableCheckpoint);
         if (_lastNewView is { } sent && m.NewView == sent.View && (sent.View < _view || !_viewChanging))
         {
-            // A replica still asking for a view we started missed our new-view message; without it,
+            // A replica still asking for a view we entered missed its new-view message; without it,
             // it could wait forever for a quorum that has moved on.
             Help(m.From, sent);
             return;
@@ -762,7 +888,12 @@ public sealed class PbftReplica
 
         if (m.NewView <= _view && !(m.NewView == _view && _viewChanging))
         {
-            if (_ownViewChanges.TryGetValue(m.NewView.Value, out var ours))
+            if (!_viewChanging && _lastNewView is { } current && current.View == _view)
+            {
+                // It is behind a view we are working in: the new-view message brings it here.
+                HelpIntoCurrentView(m.From);
+            }
+            else if (_ownViewChanges.TryGetValue(m.NewView.Value, out var ours))
             {
                 // It is behind: give it our vote for the view it is stuck in.
                 Help(m.From, ours);
@@ -879,6 +1010,7 @@ public sealed class PbftReplica
         }
 
         _view = m.View;
+        _lastNewView = m;
         EnterView(m, m.ViewChanges, m.PrePrepares);
     }
 

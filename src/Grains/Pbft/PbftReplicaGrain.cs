@@ -52,6 +52,8 @@ public sealed class PbftReplicaGrain :
     private byte[]? _persisted;
     private bool _pumpQueued;
     private bool _fetching;
+    private long _ticks;
+    private long _fetchNotBeforeTick;
     private string? _fault;
     private readonly ReplicaMetrics? _metrics;
     private PbftReplicaGauges? _gauges;
@@ -149,6 +151,7 @@ public sealed class PbftReplicaGrain :
             return;
         }
 
+        _ticks++;
         await StepAsync(_core.Tick, cancellationToken);
     }
 
@@ -326,9 +329,12 @@ public sealed class PbftReplicaGrain :
                     Execute(core, batch);
                 }
 
-                if (ready.FetchStateUpTo is { } upTo)
+                if (ready.FetchStateUpTo is { } upTo && !await TryCatchUpAsync(core, upTo, cancellationToken))
                 {
-                    await FetchStateAsync(core, upTo, cancellationToken);
+                    // The core keeps asking for the state (HasReady stays true): looping here would
+                    // hold this turn, and so every message, tick and status call, until a peer had
+                    // exactly that checkpoint, which may be never (peers keep only their latest).
+                    break;
                 }
             }
 #pragma warning disable CA1031 // Fail-stop boundary: a Ready half handled leaves the replica inconsistent; it stops instead.
@@ -494,11 +500,15 @@ public sealed class PbftReplicaGrain :
         }
     }
 
-    private async Task FetchStateAsync(PbftReplica core, SequenceNumber upTo, CancellationToken cancellationToken)
+    // Fetches the stable checkpoint's state and makes it durable with the metadata that names it,
+    // so a restart does not need the same transfer again. A failed attempt is retried after a
+    // retransmission period of ticks; meanwhile the replica steps messages, so a later stable
+    // checkpoint (which peers do hold) can replace the one asked for. Returns whether it caught up.
+    private async Task<bool> TryCatchUpAsync(PbftReplica core, SequenceNumber upTo, CancellationToken cancellationToken)
     {
-        if (_fetching)
+        if (_fetching || _ticks < _fetchNotBeforeTick)
         {
-            return;
+            return false;
         }
 
         _fetching = true;
@@ -509,11 +519,13 @@ public sealed class PbftReplicaGrain :
                 var peer = new ReplicaIndex((_key.Replica.Value + offset) % _replicaCount);
                 if (await TryFetchFromAsync(core, peer, upTo, cancellationToken))
                 {
-                    return;
+                    return await TryPersistAsync(core, cancellationToken);
                 }
             }
 
+            _fetchNotBeforeTick = _ticks + _options.RetransmitTicks;
             PbftReplicaLog.StateTransferPending(_logger, _key.Group, _key.Replica, upTo);
+            return false;
         }
         finally
         {

@@ -251,4 +251,80 @@ public sealed class PbftDurabilityTests
         Assert.Equal(1, restarted.Counters.Equivocations);
         Assert.DoesNotContain(restarted.TakeReady().Messages, m => m.Message is Prepare p && p.Digest == conflicting.Digest);
     }
+
+    [Fact]
+    public void AReplicaMoreThanAWindowBehindLearnsTheStableCheckpointFromTheNextOneAndCatchesUp()
+    {
+        // Proves catch-up past the watermarks: a backup cut off while the others ran two windows ahead drops their pre-prepares (outside its window) but, from 2f+1 matching checkpoint messages beyond its high watermark, takes the group's next checkpoint as stable, fetches the state at it and executes the requests after it like the others.
+        var cluster = new PbftTestCluster(4, checkpointInterval: 4, timeoutTicks: 1000);
+        cluster.Filter = (_, to, message) => to == 3 ? null : message;
+        for (ulong t = 1; t <= 32; t++)
+        {
+            cluster.Replicas[0].Submit(PbftTestCluster.Request(1, t));
+            cluster.Stabilize();
+        }
+
+        Assert.Equal(new SequenceNumber(32), cluster.Replicas[0].StableCheckpoint);
+        Assert.Equal(new SequenceNumber(0), cluster.Replicas[3].StableCheckpoint);
+
+        cluster.Filter = null;
+        for (ulong t = 33; t <= 37; t++)
+        {
+            cluster.Replicas[0].Submit(PbftTestCluster.Request(1, t));
+            cluster.Stabilize();
+        }
+
+        Assert.Equal(new SequenceNumber(36), cluster.Replicas[3].StableCheckpoint);
+        Assert.Contains((3, new SequenceNumber(36)), cluster.Transfers);
+        Assert.Equal(new SequenceNumber(37), cluster.Replicas[3].LastExecuted);
+        Assert.Equal(cluster.Executed[0], cluster.Executed[3]);
+    }
+
+    [Fact]
+    public void ABackupThatMissedDecidedSlotsGetsThemRetransmittedAndExecutesWithoutAViewChange()
+    {
+        // Proves the targeted retransmission: a backup cut off while three slots were decided (no checkpoint yet) is sent, once it is reachable again, the pre-prepares, prepares and commits of the slots it lacks, and executes them in the same view, so it never waits on those requests until its timer deposes a correct primary.
+        var cluster = new PbftTestCluster(4, checkpointInterval: 4, timeoutTicks: 1000);
+        cluster.Filter = (_, to, message) => to == 3 ? null : message;
+        for (ulong t = 1; t <= 3; t++)
+        {
+            cluster.Replicas[0].Submit(PbftTestCluster.Request(1, t));
+            cluster.Stabilize();
+        }
+
+        Assert.Empty(cluster.Executed[3]);
+
+        cluster.Filter = null;
+        cluster.TickAll(5);
+
+        Assert.Equal(cluster.Executed[0], cluster.Executed[3]);
+        Assert.Equal(new View(0), cluster.Replicas[3].View);
+        Assert.False(cluster.Replicas[3].IsViewChanging);
+    }
+
+    [Fact]
+    public void AReplicaLeftInAnOlderViewJoinsTheCurrentOneFromTheNewViewMessage()
+    {
+        // Proves a replica cut off through a view change catches up on the view at once: the old primary, back in view 0 and still proposing there, is answered by a backup with the new-view message of view 1 (backups keep the one they accepted), joins view 1 without a timeout of its own, and its client's request executes everywhere.
+        var cluster = new PbftTestCluster(4, timeoutTicks: 5);
+        cluster.Filter = (from, to, message) => from == 0 || to == 0 ? null : message;
+        foreach (var backup in cluster.Replicas.Skip(1))
+        {
+            backup.Submit(PbftTestCluster.Request(7, 1));
+        }
+
+        cluster.TickAll(12);
+        Assert.All(cluster.Replicas.Skip(1), r => Assert.Equal(new View(1), r.View));
+        Assert.Equal(new View(0), cluster.Replicas[0].View);
+
+        cluster.Filter = (from, to, message) => from == 1 && to == 0 ? null : message;
+        cluster.Replicas[0].Submit(PbftTestCluster.Request(8, 1));
+        cluster.Stabilize();
+
+        Assert.Equal(new View(1), cluster.Replicas[0].View);
+        Assert.False(cluster.Replicas[0].IsViewChanging);
+        cluster.Filter = null;
+        cluster.TickAll(6);
+        Assert.All(cluster.Executed, executed => Assert.Contains(executed, e => e.EndsWith(":8@1", StringComparison.Ordinal)));
+    }
 }

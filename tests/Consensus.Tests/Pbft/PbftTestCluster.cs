@@ -52,8 +52,7 @@ internal sealed class PbftTestCluster
             {
                 if (Replicas[i].HasReady)
                 {
-                    Handle(i, Replicas[i].TakeReady());
-                    progressed = true;
+                    progressed |= Handle(i, Replicas[i].TakeReady());
                 }
             }
 
@@ -85,7 +84,43 @@ internal sealed class PbftTestCluster
         }
     }
 
-    private void Handle(int from, PbftReady ready)
+    /// <summary>State transfers served: (replica, checkpoint) in order.</summary>
+    public List<(int Replica, SequenceNumber Sequence)> Transfers { get; } = [];
+
+    // Returns whether the Ready did anything (a state transfer no peer can serve yet does not).
+    private bool Handle(int from, PbftReady ready)
+    {
+        bool transferred = ready.FetchStateUpTo is { } upTo && TryTransferState(from, upTo);
+        HandleMessagesAndExecution(from, ready);
+        return transferred || ready.Messages.Length > 0 || ready.Execute.Length > 0;
+    }
+
+    // A state transfer from any replica that executed past the checkpoint: its history up to there.
+    private bool TryTransferState(int to, SequenceNumber upTo)
+    {
+        int source = Enumerable.Range(0, Replicas.Length).FirstOrDefault(i => i != to && Replicas[i].LastExecuted >= upTo, -1);
+        if (source < 0)
+        {
+            return false;
+        }
+
+        List<string> prefix = [.. Executed[source].Where(e => ulong.Parse(e[..e.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) <= upTo.Value)];
+        Executed[to].Clear();
+        Executed[to].AddRange(prefix);
+        var timestamps = new Dictionary<ulong, ulong>();
+        foreach (string entry in prefix)
+        {
+            string[] parts = entry[(entry.IndexOf(':', StringComparison.Ordinal) + 1)..].Split('@');
+            ulong client = ulong.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            timestamps[client] = Math.Max(timestamps.GetValueOrDefault(client), ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Replicas[to].StateTransferred(upTo, timestamps);
+        Transfers.Add((to, upTo));
+        return true;
+    }
+
+    private void HandleMessagesAndExecution(int from, PbftReady ready)
     {
         foreach (var batch in ready.Execute)
         {
