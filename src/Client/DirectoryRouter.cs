@@ -17,14 +17,10 @@ internal sealed class DirectoryRouter(GatewayFailover failover, TimeProvider tim
     private long _fetchedAt;
     private int _fetching;
 
-    /// <summary>The silos of <paramref name="key"/>'s group, its leader's first, or empty when the map is not known (yet).</summary>
-    public async ValueTask<IReadOnlyList<Uri>> PreferredGatewaysAsync(string key, CancellationToken cancellationToken) =>
-        (await RouteAsync(key, cancellationToken).ConfigureAwait(false)).Gateways;
-
     /// <summary>
-    /// <see cref="PreferredGatewaysAsync"/> and the number of <paramref name="key"/>'s group in the
-    /// map (-1 when the map is not known), which write sessions are kept by: a session is opened in
-    /// one group, so it serves that group's keys.
+    /// The silos of <paramref name="key"/>'s group, its leader's first, and the number of that group
+    /// in the map, which write sessions are kept by (a session is opened in one group, so it serves
+    /// that group's keys); empty and -1 when the map is not known (yet).
     /// </summary>
     public async ValueTask<(IReadOnlyList<Uri> Gateways, int Group)> RouteAsync(string key, CancellationToken cancellationToken)
     {

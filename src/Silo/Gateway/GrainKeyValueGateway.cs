@@ -309,7 +309,7 @@ internal sealed class GrainKeyValueGateway(IGrainFactory grains, LayoutHolder la
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         StrongBox<long> answeredAt = _answeredAt.GetOrAdd(leaderSilo, _ => new StrongBox<long>(0));
         Task<ReplicaAnswer?> direct = Answered(TryCallAsync(grains.GetGrain(grain), call, AttemptTimeout, cancellationToken), answeredAt);
-        if (Relay is not { } relay || leaderSilo == Self
+        if (Relay is not { } relay
             || RelayCandidate(group, replica, replica) is not { } silo
             || await Task.WhenAny(direct, Task.Delay(RelayHedgeAfter, abandon.Token)).ConfigureAwait(false) == direct
             || Stopwatch.GetElapsedTime(Volatile.Read(ref answeredAt.Value)) < RelayHedgeAfter)
